@@ -1,0 +1,68 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "GroupWarden",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "groupwarden", targets: ["groupwarden"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // The C boundary: Debian's librdkafka through pkg-config.
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "KafkaClient",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "WorkerPool",
+            dependencies: [
+                "KafkaClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(name: "Classification"),
+        .target(name: "Escalation"),
+        .target(name: "Ledger", dependencies: ["Escalation"]),
+        .target(
+            name: "Warden",
+            dependencies: [
+                "KafkaClient", "WorkerPool", "Classification", "Escalation", "Ledger",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "groupwarden",
+            dependencies: [
+                "Warden", "KafkaClient", "Classification", "Ledger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"]),
+        .testTarget(name: "WorkerPoolTests", dependencies: ["WorkerPool", "KafkaClient"]),
+        .testTarget(name: "ClassificationTests", dependencies: ["Classification"]),
+        .testTarget(name: "EscalationTests", dependencies: ["Escalation"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Escalation"]),
+        .testTarget(name: "WardenTests", dependencies: ["Warden"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

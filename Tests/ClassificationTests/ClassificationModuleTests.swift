@@ -1,0 +1,8 @@
+import Testing
+@testable import Classification
+
+@Suite struct ClassificationModuleTests {
+    @Test func moduleIsNamed() {
+        #expect(ClassificationModule.name == "Classification")
+    }
+}

@@ -1,0 +1,8 @@
+import Testing
+@testable import Escalation
+
+@Suite struct EscalationModuleTests {
+    @Test func moduleIsNamed() {
+        #expect(EscalationModule.name == "Escalation")
+    }
+}

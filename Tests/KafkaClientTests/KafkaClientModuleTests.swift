@@ -1,0 +1,8 @@
+import Testing
+@testable import KafkaClient
+
+@Suite struct KafkaClientModuleTests {
+    @Test func moduleIsNamed() {
+        #expect(KafkaClientModule.name == "KafkaClient")
+    }
+}

@@ -1,0 +1,8 @@
+import Testing
+@testable import WorkerPool
+
+@Suite struct WorkerPoolModuleTests {
+    @Test func moduleIsNamed() {
+        #expect(WorkerPoolModule.name == "WorkerPool")
+    }
+}
