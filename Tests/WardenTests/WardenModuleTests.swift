@@ -1,8 +1,0 @@
-import Testing
-@testable import Warden
-
-@Suite struct WardenModuleTests {
-    @Test func moduleIsNamed() {
-        #expect(WardenModule.name == "Warden")
-    }
-}
