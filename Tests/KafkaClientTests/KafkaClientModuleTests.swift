@@ -1,8 +1,0 @@
-import Testing
-@testable import KafkaClient
-
-@Suite struct KafkaClientModuleTests {
-    @Test func moduleIsNamed() {
-        #expect(KafkaClientModule.name == "KafkaClient")
-    }
-}
