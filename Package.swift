@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The C boundary: Debian's librdkafka through pkg-config.
@@ -49,6 +51,8 @@ let package = Package(
                 "KafkaClient", "WorkerPool", "Classification", "Escalation", "Ledger",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -66,7 +70,10 @@ let package = Package(
         .testTarget(name: "ClassificationTests", dependencies: ["Classification"]),
         .testTarget(name: "EscalationTests", dependencies: ["Escalation"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Escalation"]),
-        .testTarget(name: "WardenTests", dependencies: ["Warden"]),
+        .testTarget(
+            name: "WardenTests",
+            dependencies: ["Warden", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
