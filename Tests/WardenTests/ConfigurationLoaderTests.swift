@@ -117,3 +117,15 @@ import Testing
         #expect(DurationText.format(.milliseconds(1500)) == "1500ms")
     }
 }
+
+@Suite struct ConfigurationReferenceTests {
+    /// docs/CONFIGURATION.md must be exactly what `groupwarden config docs` prints.
+    @Test func checkedInReferenceMatchesTheCatalog() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let onDisk = try String(contentsOf: repo.appendingPathComponent("docs/CONFIGURATION.md"), encoding: .utf8)
+        #expect(
+            onDisk == ConfigSetting.markdownReference(),
+            "run: swift run groupwarden config docs > docs/CONFIGURATION.md")
+    }
+}
