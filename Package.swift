@@ -5,7 +5,8 @@ let package = Package(
     name: "GroupWarden",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "groupwarden", targets: ["groupwarden"])
+        .executable(name: "groupwarden", targets: ["groupwarden"]),
+        .executable(name: "groupwarden-bench", targets: ["groupwarden-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -42,7 +43,21 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "Classification"),
+        // Hyperscan (or Vectorscan) through pkg-config; used by Classification only.
+        .systemLibrary(
+            name: "CHyperscan",
+            pkgConfig: "libhs",
+            providers: [.apt(["libhyperscan-dev"])]
+        ),
+        .target(
+            name: "Classification",
+            dependencies: [
+                "CHyperscan",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(name: "Escalation"),
         .target(name: "Ledger", dependencies: ["Escalation"]),
         .target(
@@ -62,6 +77,13 @@ let package = Package(
             name: "groupwarden",
             dependencies: [
                 "Warden", "KafkaClient", "Classification", "Ledger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "groupwarden-bench",
+            dependencies: [
+                "Classification",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

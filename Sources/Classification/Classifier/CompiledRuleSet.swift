@@ -1,0 +1,124 @@
+/// A rule pack compiled for scanning: every term, pinyin spelling, regex and allow phrase of
+/// every category in ONE Hyperscan database, plus the tables that turn pattern ids back into
+/// rules. Immutable once built; shared by all concurrent classifications.
+final class CompiledRuleSet: Sendable {
+    /// What a pattern belongs to.
+    enum Owner: Sendable {
+        case rule(Int)
+        case allow(Int)
+    }
+
+    struct PatternInfo: Sendable {
+        var owner: Owner
+        /// Byte length for literals (start = end − length); −1 when Hyperscan reports the start.
+        var literalLength: Int32
+        var location: SourceLocation?
+        var ownerID: String
+    }
+
+    struct Rule: Sendable {
+        var id: String
+        /// −1 for signals.
+        var category: Int
+        var weight: Double
+        var severity: Severity?
+    }
+
+    struct Cooccurrence: Sendable {
+        var id: String
+        var category: Int
+        var weight: Double
+        var severity: Severity?
+        var rules: [Int]
+    }
+
+    struct Allow: Sendable {
+        var id: String
+        /// Empty means every category.
+        var categories: [Int]
+        var scope: AllowDefinition.Scope
+    }
+
+    let packVersion: String
+    let categories: [CategoryDefinition]
+    let rules: [Rule]
+    let cooccurrences: [Cooccurrence]
+    let allows: [Allow]
+    let patterns: [PatternInfo]
+    let database: HyperscanDatabase
+    let pool: WorkspacePool
+    let normalizer = TextNormalizer()
+    /// The verdict of a message nothing matched in.
+    let clean: Verdict
+    /// Seconds the Hyperscan compilation took.
+    let compileSeconds: Double
+
+    /// Compiles `pack` (which `RulePackLoader.validate` accepted). Slow for large packs: call off
+    /// the hot path. Throws a problem located at the offending term or regex.
+    init(pack: RulePack) throws(RulePackError) {
+        let normalizer = TextNormalizer()
+        let categoryIndex = Dictionary(pack.categories.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let ruleIndex = Dictionary(pack.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var infos: [PatternInfo] = []
+        var hsPatterns: [HyperscanPattern] = []
+        func addTerm(_ term: TermDefinition, owner: Owner, ownerID: String, fallback: SourceLocation?) {
+            let normalized = normalizer.normalizedString(term.text)
+            let location = term.location ?? fallback
+            hsPatterns.append(.init(expression: PatternFlags.escape(normalized), flags: PatternFlags.literal))
+            infos.append(.init(owner: owner, literalLength: Int32(normalized.utf8.count), location: location, ownerID: ownerID))
+            var spellings: [String] = []
+            if term.pinyin.contains(.full), let full = Pinyin.full(normalized) { spellings.append(full) }
+            if term.pinyin.contains(.initials), let initials = Pinyin.initials(normalized) { spellings.append(initials) }
+            for spelling in Set(spellings) {
+                hsPatterns.append(.init(expression: "\\b" + PatternFlags.escape(spelling) + "\\b", flags: PatternFlags.pinyin))
+                infos.append(.init(owner: owner, literalLength: -1, location: location, ownerID: ownerID))
+            }
+        }
+        var rules: [Rule] = []
+        for (i, r) in pack.rules.enumerated() {
+            rules.append(.init(id: r.id, category: r.category.flatMap { categoryIndex[$0] } ?? -1, weight: r.weight, severity: r.severity))
+            for t in r.terms { addTerm(t, owner: .rule(i), ownerID: r.id, fallback: r.location) }
+            for regex in r.regexes {
+                hsPatterns.append(.init(expression: regex.pattern, flags: PatternFlags.regex))
+                infos.append(.init(owner: .rule(i), literalLength: -1, location: regex.location ?? r.location, ownerID: r.id))
+            }
+        }
+        var allows: [Allow] = []
+        for (i, a) in pack.allows.enumerated() {
+            allows.append(.init(id: a.id, categories: a.categories.compactMap { categoryIndex[$0] }, scope: a.scope))
+            for p in a.phrases { addTerm(p, owner: .allow(i), ownerID: a.id, fallback: a.location) }
+        }
+        cooccurrences = pack.cooccurrences.map {
+            .init(
+                id: $0.id, category: categoryIndex[$0.category] ?? -1, weight: $0.weight, severity: $0.severity,
+                rules: $0.all.compactMap { ruleIndex[$0] })
+        }
+        if hsPatterns.isEmpty {
+            // Hyperscan refuses an empty set: a pattern that never matches valid UTF-8 text.
+            hsPatterns.append(.init(expression: "\\xff\\xff\\xff", flags: PatternFlags.literal))
+            infos.append(.init(owner: .allow(-1), literalLength: 3, location: nil, ownerID: ""))
+        }
+        let started = ContinuousClock.now
+        do {
+            database = try HyperscanDatabase(patterns: hsPatterns)
+            pool = try WorkspacePool(database: database)
+        } catch {
+            let info = error.patternIndex.map { infos[$0] }
+            throw RulePackError(
+                code: .invalidPack,
+                problems: [
+                    .init(
+                        location: info?.location ?? .init(file: "<pack \(pack.id)>", line: 1), ruleID: info?.ownerID,
+                        message: "cannot compile: \(error.message)")
+                ])
+        }
+        let elapsed = started.duration(to: .now).components
+        compileSeconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+        packVersion = pack.packVersion
+        categories = pack.categories
+        self.rules = rules
+        self.allows = allows
+        patterns = infos
+        clean = Verdict(categories: [], severity: nil, packVersion: pack.packVersion)
+    }
+}

@@ -1,0 +1,47 @@
+import Synchronization
+
+/// The rule-pack classifier: normalisation, one Hyperscan scan per text, allow-lists,
+/// co-occurrence and per-category thresholds.
+///
+/// Thread-safe: `classify` may be called from any number of tasks at once. `replace(with:)`
+/// compiles the new pack before taking the lock, then swaps the reference: calls in flight
+/// finish with the old pack, later calls see the new one, and a pack that fails to compile
+/// leaves the old one in place.
+public final class RuleClassifier: Classifier {
+    private let current: Mutex<CompiledRuleSet>
+
+    /// Compiles `pack`; throws the problems (with file and line) that stopped it.
+    public init(pack: RulePack) throws(RulePackError) {
+        current = Mutex(try CompiledRuleSet(pack: pack))
+    }
+
+    /// Loads, validates and compiles the pack files.
+    public convenience init(ruleFiles: [String]) throws(RulePackError) {
+        try self.init(pack: try RulePackLoader().load(files: ruleFiles))
+    }
+
+    /// `id@version` of the pack in use.
+    public var packVersion: String { current.withLock { $0.packVersion } }
+
+    /// Seconds the current pack's Hyperscan compilation took.
+    public var compileSeconds: Double { current.withLock { $0.compileSeconds } }
+
+    /// Bytes of the current compiled database.
+    public var databaseSize: Int { current.withLock { $0.database.sizeInBytes } }
+
+    public func classify(text: String?, attachments: [MessageAttachment]) -> Verdict {
+        let rules = current.withLock { $0 }
+        return rules.classify(text: text, attachments: attachments)
+    }
+
+    /// Compiles `pack` and swaps it in; on error the old pack stays in use.
+    public func replace(with pack: RulePack) throws(RulePackError) {
+        let compiled = try CompiledRuleSet(pack: pack)
+        current.withLock { $0 = compiled }
+    }
+
+    /// Reloads the pack files; on error the old pack stays in use.
+    public func reload(ruleFiles: [String]) throws(RulePackError) {
+        try replace(with: try RulePackLoader().load(files: ruleFiles))
+    }
+}
