@@ -40,8 +40,11 @@ extension CompiledRuleSet {
 
     @inline(__always)
     private func start(_ m: RawMatch) -> Int32 {
-        let length = patterns[Int(m.pattern)].literalLength
-        return length >= 0 ? m.to - length : m.from
+        switch patterns[Int(m.pattern)].start {
+        case .literal(let length): return m.to - length
+        case .reported: return m.from
+        case .widest(let width): return width >= m.to ? 0 : m.to - width
+        }
     }
 
     private func collect(_ workspace: ScanWorkspace, attachment: Int?, hits: inout [Hit], cancelled: inout [Bool]) {
@@ -106,7 +109,9 @@ extension CompiledRuleSet {
         for c in cooccurrences where c.category >= 0 && !(cancelled.isEmpty ? false : cancelled[c.category]) {
             guard c.rules.allSatisfy({ evidenceByRule[$0] != nil }) else { continue }
             contributions[c.category, default: []].append(
-                .init(id: c.id, weight: c.weight, severity: c.severity, evidence: c.rules.flatMap { evidenceByRule[$0] ?? [] }))
+                .init(
+                    id: c.id, weight: c.weight, severity: c.severity,
+                    evidence: c.rules.flatMap { evidenceByRule[$0] ?? [] }))
         }
         var flagged: [CategoryVerdict] = []
         var severity: Severity?
@@ -114,8 +119,10 @@ extension CompiledRuleSet {
             let category = categories[index]
             let score = 1 - parts.reduce(1.0) { $0 * (1 - $1.weight) }
             guard score + 1e-9 >= category.threshold, score > 0 else { continue }
-            let evidence = Array(Set(parts.flatMap(\.evidence)).sorted(by: Self.evidenceOrder).prefix(Self.maxEvidencePerCategory))
-            flagged.append(.init(category: category.id, score: min(score, 1), rules: parts.map(\.id), evidence: evidence))
+            let evidence = Array(
+                Set(parts.flatMap(\.evidence)).sorted(by: Self.evidenceOrder).prefix(Self.maxEvidencePerCategory))
+            flagged.append(
+                .init(category: category.id, score: min(score, 1), rules: parts.map(\.id), evidence: evidence))
             let worst = parts.compactMap(\.severity).reduce(category.severity, max)
             severity = severity.map { max($0, worst) } ?? worst
         }

@@ -1,3 +1,5 @@
+import CHyperscan
+
 /// A rule pack compiled for scanning: every term, pinyin spelling, regex and allow phrase of
 /// every category in ONE Hyperscan database, plus the tables that turn pattern ids back into
 /// rules. Immutable once built; shared by all concurrent classifications.
@@ -8,10 +10,20 @@ final class CompiledRuleSet: Sendable {
         case allow(Int)
     }
 
+    /// How a match's start offset is found.
+    enum StartMode: Sendable {
+        /// A literal of this many bytes: start = end − length.
+        case literal(Int32)
+        /// Hyperscan reports the leftmost start (`HS_FLAG_SOM_LEFTMOST`).
+        case reported
+        /// The pattern was too large to compile with start tracking: start = end − the pattern's
+        /// maximum width (clamped to 0), so the evidence covers the match and maybe a little more.
+        case widest(Int32)
+    }
+
     struct PatternInfo: Sendable {
         var owner: Owner
-        /// Byte length for literals (start = end − length); −1 when Hyperscan reports the start.
-        var literalLength: Int32
+        var start: StartMode
         var location: SourceLocation?
         var ownerID: String
     }
@@ -57,7 +69,8 @@ final class CompiledRuleSet: Sendable {
     /// the hot path. Throws a problem located at the offending term or regex.
     init(pack: RulePack) throws(RulePackError) {
         let normalizer = TextNormalizer()
-        let categoryIndex = Dictionary(pack.categories.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let categoryIndex = Dictionary(
+            pack.categories.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let ruleIndex = Dictionary(pack.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         var infos: [PatternInfo] = []
         var hsPatterns: [HyperscanPattern] = []
@@ -65,22 +78,31 @@ final class CompiledRuleSet: Sendable {
             let normalized = normalizer.normalizedString(term.text)
             let location = term.location ?? fallback
             hsPatterns.append(.init(expression: PatternFlags.escape(normalized), flags: PatternFlags.literal))
-            infos.append(.init(owner: owner, literalLength: Int32(normalized.utf8.count), location: location, ownerID: ownerID))
+            infos.append(
+                .init(owner: owner, start: .literal(Int32(normalized.utf8.count)), location: location, ownerID: ownerID)
+            )
             var spellings: [String] = []
             if term.pinyin.contains(.full), let full = Pinyin.full(normalized) { spellings.append(full) }
-            if term.pinyin.contains(.initials), let initials = Pinyin.initials(normalized) { spellings.append(initials) }
+            if term.pinyin.contains(.initials), let initials = Pinyin.initials(normalized) {
+                spellings.append(initials)
+            }
             for spelling in Set(spellings) {
-                hsPatterns.append(.init(expression: "\\b" + PatternFlags.escape(spelling) + "\\b", flags: PatternFlags.pinyin))
-                infos.append(.init(owner: owner, literalLength: -1, location: location, ownerID: ownerID))
+                hsPatterns.append(
+                    .init(expression: "\\b" + PatternFlags.escape(spelling) + "\\b", flags: PatternFlags.pinyin))
+                infos.append(.init(owner: owner, start: .reported, location: location, ownerID: ownerID))
             }
         }
         var rules: [Rule] = []
         for (i, r) in pack.rules.enumerated() {
-            rules.append(.init(id: r.id, category: r.category.flatMap { categoryIndex[$0] } ?? -1, weight: r.weight, severity: r.severity))
+            rules.append(
+                .init(
+                    id: r.id, category: r.category.flatMap { categoryIndex[$0] } ?? -1, weight: r.weight,
+                    severity: r.severity))
             for t in r.terms { addTerm(t, owner: .rule(i), ownerID: r.id, fallback: r.location) }
             for regex in r.regexes {
                 hsPatterns.append(.init(expression: regex.pattern, flags: PatternFlags.regex))
-                infos.append(.init(owner: .rule(i), literalLength: -1, location: regex.location ?? r.location, ownerID: r.id))
+                infos.append(
+                    .init(owner: .rule(i), start: .reported, location: regex.location ?? r.location, ownerID: r.id))
             }
         }
         var allows: [Allow] = []
@@ -96,11 +118,11 @@ final class CompiledRuleSet: Sendable {
         if hsPatterns.isEmpty {
             // Hyperscan refuses an empty set: a pattern that never matches valid UTF-8 text.
             hsPatterns.append(.init(expression: "\\xff\\xff\\xff", flags: PatternFlags.literal))
-            infos.append(.init(owner: .allow(-1), literalLength: 3, location: nil, ownerID: ""))
+            infos.append(.init(owner: .allow(-1), start: .literal(3), location: nil, ownerID: ""))
         }
         let started = ContinuousClock.now
         do {
-            database = try HyperscanDatabase(patterns: hsPatterns)
+            database = try Self.compile(&hsPatterns, &infos)
             pool = try WorkspacePool(database: database)
         } catch {
             let info = error.patternIndex.map { infos[$0] }
@@ -120,5 +142,25 @@ final class CompiledRuleSet: Sendable {
         self.allows = allows
         patterns = infos
         clean = Verdict(categories: [], severity: nil, packVersion: pack.packVersion)
+    }
+
+    /// Compiles the patterns; a pattern Hyperscan finds too large with start-of-match tracking is
+    /// retried without it (its evidence start becomes approximate, see `StartMode.widest`).
+    private static func compile(
+        _ patterns: inout [HyperscanPattern], _ infos: inout [PatternInfo]
+    ) throws(HyperscanError) -> HyperscanDatabase {
+        let som = UInt32(HS_FLAG_SOM_LEFTMOST)
+        while true {
+            do {
+                return try HyperscanDatabase(patterns: patterns)
+            } catch {
+                guard let i = error.patternIndex, patterns[i].flags & som != 0, error.message.contains("too large")
+                else {
+                    throw error
+                }
+                patterns[i].flags &= ~som
+                infos[i].start = .widest(HyperscanDatabase.maxWidth(of: patterns[i]) ?? Int32.max)
+            }
+        }
     }
 }

@@ -61,6 +61,21 @@ final class HyperscanDatabase: @unchecked Sendable {
         return HyperscanScratch(raw: scratch)
     }
 
+    /// The most bytes a match of `pattern` can span; `nil` when unbounded or invalid.
+    static func maxWidth(of pattern: HyperscanPattern) -> Int32? {
+        var info: UnsafeMutablePointer<hs_expr_info_t>?
+        var compileError: UnsafeMutablePointer<hs_compile_error_t>?
+        guard hs_expression_info(pattern.expression, CUnsignedInt(pattern.flags), &info, &compileError) == HS_SUCCESS,
+            let info
+        else {
+            if let compileError { hs_free_compile_error(compileError) }
+            return nil
+        }
+        defer { free(info) }
+        let width = info.pointee.max_width
+        return width == UInt32.max || width > UInt32(Int32.max) ? nil : Int32(width)
+    }
+
     /// Checks one expression without building a database (`hs_expression_info`).
     static func validate(_ pattern: HyperscanPattern) -> HyperscanError? {
         var info: UnsafeMutablePointer<hs_expr_info_t>?

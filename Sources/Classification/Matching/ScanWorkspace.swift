@@ -1,5 +1,5 @@
-import Synchronization
 import CHyperscan
+import Synchronization
 
 /// One raw Hyperscan match over the normalised bytes: pattern id and byte range (`from` is −1
 /// when the pattern reports no start; literal starts are derived from the literal's length).
@@ -26,7 +26,8 @@ final class ScanWorkspace: @unchecked Sendable {
         matches.removeAll(keepingCapacity: true)
         let context = Unmanaged.passUnretained(self).toOpaque()
         _ = hs_scan(
-            database.raw, UnsafeRawPointer(buffer.bytes).assumingMemoryBound(to: CChar.self), CUnsignedInt(buffer.count),
+            database.raw, UnsafeRawPointer(buffer.bytes).assumingMemoryBound(to: CChar.self),
+            CUnsignedInt(buffer.count),
             0, scratch.raw, onHyperscanMatch, context)
     }
 }
@@ -36,7 +37,8 @@ private func onHyperscanMatch(
     context: UnsafeMutableRawPointer?
 ) -> CInt {
     let workspace = Unmanaged<ScanWorkspace>.fromOpaque(context!).takeUnretainedValue()
-    workspace.matches.append(RawMatch(pattern: id, from: Int32(truncatingIfNeeded: from), to: Int32(truncatingIfNeeded: to)))
+    workspace.matches.append(
+        RawMatch(pattern: id, from: Int32(truncatingIfNeeded: from), to: Int32(truncatingIfNeeded: to)))
     return 0
 }
 

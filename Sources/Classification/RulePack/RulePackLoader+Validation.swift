@@ -26,7 +26,8 @@ extension RulePackLoader {
         var ids: Set<String> = []
         func claim(_ id: String, _ location: SourceLocation?) {
             if !Self.isValidID(id) {
-                problems.append(.init(location: location ?? fallback, ruleID: id, message: "bad id (use a-z, 0-9, '.', '_', '-')"))
+                problems.append(
+                    .init(location: location ?? fallback, ruleID: id, message: "bad id (use a-z, 0-9, '.', '_', '-')"))
             }
             if !ids.insert(id).inserted {
                 problems.append(.init(location: location ?? fallback, ruleID: id, message: "duplicate id"))
@@ -34,7 +35,8 @@ extension RulePackLoader {
         }
         func checkCategory(_ id: String, owner: String, _ location: SourceLocation?) {
             if !categoryIDs.contains(id) {
-                problems.append(.init(location: location ?? fallback, ruleID: owner, message: "unknown category '\(id)'"))
+                problems.append(
+                    .init(location: location ?? fallback, ruleID: owner, message: "unknown category '\(id)'"))
             }
         }
         for r in pack.rules {
@@ -44,7 +46,9 @@ extension RulePackLoader {
             for regex in r.regexes {
                 if let error = HyperscanDatabase.validate(.init(expression: regex.pattern, flags: PatternFlags.regex)) {
                     problems.append(
-                        .init(location: regex.location ?? r.location ?? fallback, ruleID: r.id, message: "bad regex: \(error.message)"))
+                        .init(
+                            location: regex.location ?? r.location ?? fallback, ruleID: r.id,
+                            message: "bad regex: \(error.message)"))
                 }
             }
         }
@@ -55,7 +59,8 @@ extension RulePackLoader {
         let ruleIDs = Set(pack.rules.map(\.id))
         for c in pack.cooccurrences {
             for ref in c.all where !ruleIDs.contains(ref) {
-                problems.append(.init(location: c.location ?? fallback, ruleID: c.id, message: "unknown rule or signal '\(ref)'"))
+                problems.append(
+                    .init(location: c.location ?? fallback, ruleID: c.id, message: "unknown rule or signal '\(ref)'"))
             }
         }
         for a in pack.allows {
@@ -75,14 +80,17 @@ extension RulePackLoader {
             let normalized = normalizer.normalizedString(t.text)
             let location = t.location ?? fallback
             if normalized.unicodeScalars.allSatisfy({ FoldTable.classify($0) == .separator }) {
-                problems.append(.init(location: location, ruleID: owner, message: "term '\(t.text)' is empty after normalisation"))
+                problems.append(
+                    .init(location: location, ruleID: owner, message: "term '\(t.text)' is empty after normalisation"))
                 continue
             }
             if !t.pinyin.isEmpty, let unknown = Pinyin.firstUnknown(in: normalized) {
                 problems.append(
                     .init(
                         location: location, ruleID: owner,
-                        message: "no pinyin known for '\(unknown)' in '\(t.text)': drop pinyin or write the pinyin as its own term"))
+                        message:
+                            "no pinyin known for '\(unknown)' in '\(t.text)': drop pinyin or write the pinyin as its own term"
+                    ))
             }
         }
     }

@@ -97,7 +97,8 @@ public struct RulePackLoader: Sendable {
         }
     }
 
-    private func parseCategories(_ node: Node, file: String, problems: inout [RulePackProblem]) -> [CategoryDefinition] {
+    private func parseCategories(_ node: Node, file: String, problems: inout [RulePackProblem]) -> [CategoryDefinition]
+    {
         guard case .mapping(let mapping) = node else {
             problems.append(.init(location: YAMLFields.location(node, file), message: "'categories' must be a mapping"))
             return []
@@ -115,12 +116,17 @@ public struct RulePackLoader: Sendable {
             if !Self.isValidID(id) {
                 problems.append(.init(location: YAMLFields.location(key, file), message: "bad category id '\(id)'"))
             }
-            out.append(.init(id: id, name: name, severity: severity, threshold: threshold, location: YAMLFields.location(key, file)))
+            out.append(
+                .init(
+                    id: id, name: name, severity: severity, threshold: threshold,
+                    location: YAMLFields.location(key, file)))
         }
         return out
     }
 
-    private func parseRule(_ node: Node, file: String, signal: Bool, problems: inout [RulePackProblem]) -> RuleDefinition? {
+    private func parseRule(_ node: Node, file: String, signal: Bool, problems: inout [RulePackProblem])
+        -> RuleDefinition?
+    {
         let id = node["id"]?.string
         guard var f = YAMLFields(node, file: file, ruleID: id, what: "a rule", problems: &problems) else { return nil }
         let ruleID = f.string("id", required: true, problems: &problems) ?? ""
@@ -140,8 +146,12 @@ public struct RulePackLoader: Sendable {
             examples: examples, location: f.location)
     }
 
-    private func parseCooccurrence(_ node: Node, file: String, problems: inout [RulePackProblem]) -> CooccurrenceDefinition? {
-        guard var f = YAMLFields(node, file: file, ruleID: node["id"]?.string, what: "a co-occurrence rule", problems: &problems)
+    private func parseCooccurrence(_ node: Node, file: String, problems: inout [RulePackProblem])
+        -> CooccurrenceDefinition?
+    {
+        guard
+            var f = YAMLFields(
+                node, file: file, ruleID: node["id"]?.string, what: "a co-occurrence rule", problems: &problems)
         else { return nil }
         let id = f.string("id", required: true, problems: &problems) ?? ""
         let category = f.string("category", required: true, problems: &problems) ?? ""
@@ -157,7 +167,8 @@ public struct RulePackLoader: Sendable {
     }
 
     private func parseAllow(_ node: Node, file: String, problems: inout [RulePackProblem]) -> AllowDefinition? {
-        guard var f = YAMLFields(node, file: file, ruleID: node["id"]?.string, what: "an allow-list", problems: &problems)
+        guard
+            var f = YAMLFields(node, file: file, ruleID: node["id"]?.string, what: "an allow-list", problems: &problems)
         else { return nil }
         let id = f.string("id", required: true, problems: &problems) ?? ""
         let categories = f.strings("categories", problems: &problems).map(\.0)
@@ -210,7 +221,9 @@ public struct RulePackLoader: Sendable {
             switch name {
             case "full": out.insert(.full)
             case "initials": out.insert(.initials)
-            default: problems.append(fields.problem("'pinyin' must be true, false, full, initials or a list of them", at: node))
+            default:
+                problems.append(
+                    fields.problem("'pinyin' must be true, false, full, initials or a list of them", at: node))
             }
         }
         return out
@@ -227,6 +240,9 @@ public struct RulePackLoader: Sendable {
     }
 
     static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || "0123456789_.-".unicodeScalars.contains($0)) }
+        !id.isEmpty
+            && id.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || "0123456789_.-".unicodeScalars.contains($0))
+            }
     }
 }

@@ -14,7 +14,8 @@ struct YAMLFields {
         self.node = node
         self.ruleID = ruleID
         guard case .mapping(let mapping) = node else {
-            problems.append(.init(location: Self.location(node, file), ruleID: ruleID, message: "\(what) must be a mapping"))
+            problems.append(
+                .init(location: Self.location(node, file), ruleID: ruleID, message: "\(what) must be a mapping"))
             return nil
         }
         pairs = mapping.map { ($0.key.string ?? "", $0.value, Self.location($0.key, file)) }
