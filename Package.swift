@@ -78,6 +78,16 @@ let package = Package(
             dependencies: [
                 "Warden", "KafkaClient", "Classification", "Ledger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaClientTests",
+            dependencies: [
+                "KafkaClient", "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         .executableTarget(
@@ -87,7 +97,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"]),
         .testTarget(name: "WorkerPoolTests", dependencies: ["WorkerPool", "KafkaClient"]),
         .testTarget(name: "ClassificationTests", dependencies: ["Classification"]),
         .testTarget(name: "EscalationTests", dependencies: ["Escalation"]),

@@ -27,13 +27,23 @@ public final class BlockingExecutor: Sendable {
 
     /// Starts the thread, named `name` for debuggers and `top -H`.
     public init(name: String) {
-        let thread = Thread { [queue] in BlockingExecutor.work(queue) }
-        thread.name = name
+        let thread = Thread { [queue] in
+            Thread.current.name = name
+            Thread.current.threadDictionary[BlockingExecutor.nameKey] = name
+            BlockingExecutor.work(queue)
+        }
         thread.start()
     }
 
     deinit {
         shutdown()
+    }
+
+    private static let nameKey = "GroupWarden.BlockingExecutor.name"
+
+    /// The name of the executor whose thread is calling, nil on any other thread.
+    public static var currentName: String? {
+        Thread.current.threadDictionary[nameKey] as? String
     }
 
     /// Runs `body` on the executor's thread and returns its result. The calling task is

@@ -1,6 +1,7 @@
 import CRdKafka
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 
 /// A consumer-group member over one `rd_kafka_t`, freed in `deinit` (which also leaves the group
@@ -27,12 +28,18 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Creates the consumer; `group.id` must be among the properties. Throws a `KafkaError` naming
     /// any property librdkafka rejects.
-    public init(configuration: KafkaConfiguration, logger: Logger) throws {
+    ///
+    /// With `statistics.interval.ms` set, librdkafka's statistics feed `KafkaStatisticsMetrics`
+    /// gauges through `metricsFactory` (nil: the global `MetricsSystem`).
+    public init(
+        configuration: KafkaConfiguration, logger: Logger, metricsFactory: (any MetricsFactory)? = nil
+    ) throws {
         let configuration = configuration.withDefaults(Self.defaultProperties)
         guard configuration["group.id"] != nil else {
             throw KafkaError.configuration(property: "group.id", message: "a consumer needs a group.id")
         }
-        let context = RdKafkaCallbackContext(logger: logger)
+        let context = RdKafkaCallbackContext(
+            logger: logger, statistics: KafkaStatisticsMetrics(factory: metricsFactory))
         self.handle = try RdKafkaHandle(type: RD_KAFKA_CONSUMER, configuration: configuration, context: context) {
             context.installRebalanceCallback(on: $0)
         }

@@ -1,6 +1,7 @@
 import CRdKafka
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 
 /// A producer over one `rd_kafka_t`, idempotent by default (`enable.idempotence=true`), with a
@@ -19,9 +20,15 @@ public final class KafkaProducer: Sendable {
 
     /// Creates the producer and starts its poll thread. Throws a `KafkaError` naming any property
     /// librdkafka rejects.
-    public init(configuration: KafkaConfiguration, logger: Logger) throws {
+    ///
+    /// With `statistics.interval.ms` set, librdkafka's statistics feed `KafkaStatisticsMetrics`
+    /// gauges through `metricsFactory` (nil: the global `MetricsSystem`).
+    public init(
+        configuration: KafkaConfiguration, logger: Logger, metricsFactory: (any MetricsFactory)? = nil
+    ) throws {
         let configuration = configuration.withDefaults(Self.defaultProperties)
-        let context = RdKafkaCallbackContext(logger: logger)
+        let context = RdKafkaCallbackContext(
+            logger: logger, statistics: KafkaStatisticsMetrics(factory: metricsFactory))
         self.handle = try RdKafkaHandle(type: RD_KAFKA_PRODUCER, configuration: configuration, context: context) {
             rd_kafka_conf_set_dr_msg_cb($0, rdKafkaDeliveryCallback)
         }
@@ -174,12 +181,12 @@ private final class ProducerPollThread: Sendable {
 
     init(handle: RdKafkaHandle) {
         let thread = Thread { [self, handle] in
+            Thread.current.name = "kafka-producer-poll"
             while !stopping.load(ordering: .acquiring) {
                 _ = handle.withPointer { rd_kafka_poll($0, 100) }
             }
             stopped.signal()
         }
-        thread.name = "kafka-producer-poll"
         thread.start()
     }
 
