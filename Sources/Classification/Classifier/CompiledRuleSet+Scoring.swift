@@ -32,17 +32,22 @@ extension CompiledRuleSet {
     private func scan(
         _ text: String, attachment: Int?, workspace: ScanWorkspace, hits: inout [Hit], cancelled: inout [Bool]
     ) {
-        normalizer.normalize(text, into: workspace.buffer)
+        if normalize {
+            normalizer.normalize(text, into: workspace.buffer)
+        } else {
+            normalizer.copyVerbatim(text, into: workspace.buffer)
+        }
         workspace.scanBuffer(database)
         if workspace.matches.isEmpty { return }
         collect(workspace, attachment: attachment, hits: &hits, cancelled: &cancelled)
     }
 
     @inline(__always)
-    private func start(_ m: RawMatch) -> Int32 {
+    private func start(_ m: RawMatch, _ workspace: ScanWorkspace) -> Int32 {
         switch patterns[Int(m.pattern)].start {
         case .literal(let length): return m.to - length
         case .reported: return m.from
+        case .finder(let k): return workspace.leftmostStart(finders[k], end: m.to) ?? 0
         case .widest(let width): return width >= m.to ? 0 : m.to - width
         }
     }
@@ -59,13 +64,13 @@ extension CompiledRuleSet {
                     for c in allows[a].categories { cancelled[c] = true }
                 }
             } else {
-                spans.append((start(m), m.to, a))
+                spans.append((start(m, workspace), m.to, a))
             }
         }
         let buffer = workspace.buffer
         for m in workspace.matches {
             guard case .rule(let r) = patterns[Int(m.pattern)].owner else { continue }
-            let from = start(m)
+            let from = start(m, workspace)
             let category = rules[r].category
             if category >= 0, !cancelled.isEmpty, cancelled[category] { continue }
             let overlapsAllow = spans.contains { span in
@@ -94,40 +99,96 @@ extension CompiledRuleSet {
     }
 
     private func verdict(hits: [Hit], cancelled: [Bool]) -> Verdict {
-        var order: [Int] = []
-        var evidenceByRule: [Int: [Evidence]] = [:]
+        let first = hits[0].rule
+        if hits.allSatisfy({ $0.rule == first }) {
+            // One rule matched (the common case): co-occurrence needs two, so no tables needed.
+            let rule = rules[first]
+            guard rule.category >= 0 else { return clean }
+            let category = categories[rule.category]
+            guard rule.weight + 1e-9 >= category.threshold, rule.weight > 0 else { return clean }
+            var evidence = hits.map(\.evidence)
+            if evidence.count > 1 {
+                evidence.sort(by: Self.evidenceOrder)
+                evidence = Self.unique(evidence)
+                if evidence.count > Self.maxEvidencePerCategory {
+                    evidence.removeLast(evidence.count - Self.maxEvidencePerCategory)
+                }
+            }
+            return Verdict(
+                categories: [.init(category: category.id, score: rule.weight, rules: [rule.id], evidence: evidence)],
+                severity: max(category.severity, rule.severity ?? category.severity), packVersion: packVersion)
+        }
+        // Hits are few per message: small arrays and linear scans beat hashing here.
+        var matchedRules: [Int] = []
+        var evidenceByRule: [[Evidence]] = []
         for hit in hits {
-            if evidenceByRule[hit.rule] == nil { order.append(hit.rule) }
-            evidenceByRule[hit.rule, default: []].append(hit.evidence)
+            if let k = matchedRules.firstIndex(of: hit.rule) {
+                evidenceByRule[k].append(hit.evidence)
+            } else {
+                matchedRules.append(hit.rule)
+                evidenceByRule.append([hit.evidence])
+            }
         }
-        var contributions: [Int: [Contribution]] = [:]
-        for r in order where rules[r].category >= 0 {
+        var categoryOrder: [Int] = []
+        var contributions: [[Contribution]] = []
+        func add(_ category: Int, _ c: Contribution) {
+            if let k = categoryOrder.firstIndex(of: category) {
+                contributions[k].append(c)
+            } else {
+                categoryOrder.append(category)
+                contributions.append([c])
+            }
+        }
+        for (k, r) in matchedRules.enumerated() where rules[r].category >= 0 {
             let rule = rules[r]
-            contributions[rule.category, default: []].append(
-                .init(id: rule.id, weight: rule.weight, severity: rule.severity, evidence: evidenceByRule[r] ?? []))
+            add(
+                rule.category,
+                .init(id: rule.id, weight: rule.weight, severity: rule.severity, evidence: evidenceByRule[k]))
         }
-        for c in cooccurrences where c.category >= 0 && !(cancelled.isEmpty ? false : cancelled[c.category]) {
-            guard c.rules.allSatisfy({ evidenceByRule[$0] != nil }) else { continue }
-            contributions[c.category, default: []].append(
-                .init(
-                    id: c.id, weight: c.weight, severity: c.severity,
-                    evidence: c.rules.flatMap { evidenceByRule[$0] ?? [] }))
+        for c in cooccurrences where c.category >= 0 && (cancelled.isEmpty || !cancelled[c.category]) {
+            var evidence: [Evidence] = []
+            var all = true
+            for r in c.rules {
+                guard let k = matchedRules.firstIndex(of: r) else {
+                    all = false
+                    break
+                }
+                evidence += evidenceByRule[k]
+            }
+            if all { add(c.category, .init(id: c.id, weight: c.weight, severity: c.severity, evidence: evidence)) }
         }
         var flagged: [CategoryVerdict] = []
         var severity: Severity?
-        for (index, parts) in contributions {
+        for (k, index) in categoryOrder.enumerated() {
+            let parts = contributions[k]
             let category = categories[index]
-            let score = 1 - parts.reduce(1.0) { $0 * (1 - $1.weight) }
+            var remaining = 1.0
+            for p in parts { remaining *= 1 - p.weight }
+            let score = 1 - remaining
             guard score + 1e-9 >= category.threshold, score > 0 else { continue }
-            let evidence = Array(
-                Set(parts.flatMap(\.evidence)).sorted(by: Self.evidenceOrder).prefix(Self.maxEvidencePerCategory))
+            var evidence = parts.count == 1 ? parts[0].evidence : parts.flatMap(\.evidence)
+            if evidence.count > 1 {
+                evidence.sort(by: Self.evidenceOrder)
+                evidence = Self.unique(evidence)
+            }
+            if evidence.count > Self.maxEvidencePerCategory {
+                evidence.removeLast(evidence.count - Self.maxEvidencePerCategory)
+            }
             flagged.append(
                 .init(category: category.id, score: min(score, 1), rules: parts.map(\.id), evidence: evidence))
-            let worst = parts.compactMap(\.severity).reduce(category.severity, max)
+            var worst = category.severity
+            for p in parts { if let s = p.severity, s > worst { worst = s } }
             severity = severity.map { max($0, worst) } ?? worst
         }
-        flagged.sort { ($0.score, $1.category) > ($1.score, $0.category) }
+        if flagged.count > 1 { flagged.sort { ($0.score, $1.category) > ($1.score, $0.category) } }
         return Verdict(categories: flagged, severity: severity, packVersion: packVersion)
+    }
+
+    private static func unique(_ sorted: [Evidence]) -> [Evidence] {
+        var out: [Evidence] = []
+        out.reserveCapacity(sorted.count)
+        for e in sorted where out.last != e { out.append(e) }
+        return out
     }
 
     private static func evidenceOrder(_ a: Evidence, _ b: Evidence) -> Bool {

@@ -16,6 +16,8 @@ final class CompiledRuleSet: Sendable {
         case literal(Int32)
         /// Hyperscan reports the leftmost start (`HS_FLAG_SOM_LEFTMOST`).
         case reported
+        /// A regex: the start is found by scanning the text again with `finders[index]`.
+        case finder(Int)
         /// The pattern was too large to compile with start tracking: start = end − the pattern's
         /// maximum width (clamped to 0), so the evidence covers the match and maybe a little more.
         case widest(Int32)
@@ -58,8 +60,13 @@ final class CompiledRuleSet: Sendable {
     let allows: [Allow]
     let patterns: [PatternInfo]
     let database: HyperscanDatabase
+    /// One small database per regex, compiled with start-of-match tracking; a regex whose finder
+    /// is too large falls back to `StartMode.widest`.
+    let finders: [HyperscanDatabase]
     let pool: WorkspacePool
     let normalizer = TextNormalizer()
+    /// Whether texts are normalised before scanning (terms then are too).
+    let normalize: Bool
     /// The verdict of a message nothing matched in.
     let clean: Verdict
     /// Seconds the Hyperscan compilation took.
@@ -67,7 +74,9 @@ final class CompiledRuleSet: Sendable {
 
     /// Compiles `pack` (which `RulePackLoader.validate` accepted). Slow for large packs: call off
     /// the hot path. Throws a problem located at the offending term or regex.
-    init(pack: RulePack) throws(RulePackError) {
+    init(pack: RulePack, normalize: Bool = true) throws(RulePackError) {
+        self.normalize = normalize
+        let normalizeTerms = normalize
         let normalizer = TextNormalizer()
         let categoryIndex = Dictionary(
             pack.categories.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -75,7 +84,7 @@ final class CompiledRuleSet: Sendable {
         var infos: [PatternInfo] = []
         var hsPatterns: [HyperscanPattern] = []
         func addTerm(_ term: TermDefinition, owner: Owner, ownerID: String, fallback: SourceLocation?) {
-            let normalized = normalizer.normalizedString(term.text)
+            let normalized = normalizeTerms ? normalizer.normalizedString(term.text) : term.text
             let location = term.location ?? fallback
             hsPatterns.append(.init(expression: PatternFlags.escape(normalized), flags: PatternFlags.literal))
             infos.append(
@@ -93,6 +102,7 @@ final class CompiledRuleSet: Sendable {
             }
         }
         var rules: [Rule] = []
+        var finders: [HyperscanDatabase] = []
         for (i, r) in pack.rules.enumerated() {
             rules.append(
                 .init(
@@ -101,8 +111,16 @@ final class CompiledRuleSet: Sendable {
             for t in r.terms { addTerm(t, owner: .rule(i), ownerID: r.id, fallback: r.location) }
             for regex in r.regexes {
                 hsPatterns.append(.init(expression: regex.pattern, flags: PatternFlags.regex))
+                let finder = HyperscanPattern(expression: regex.pattern, flags: PatternFlags.finder)
+                let start: StartMode
+                if let db = try? HyperscanDatabase(patterns: [finder]) {
+                    finders.append(db)
+                    start = .finder(finders.count - 1)
+                } else {
+                    start = .widest(HyperscanDatabase.maxWidth(of: finder) ?? Int32.max)
+                }
                 infos.append(
-                    .init(owner: .rule(i), start: .reported, location: regex.location ?? r.location, ownerID: r.id))
+                    .init(owner: .rule(i), start: start, location: regex.location ?? r.location, ownerID: r.id))
             }
         }
         var allows: [Allow] = []
@@ -123,7 +141,7 @@ final class CompiledRuleSet: Sendable {
         let started = ContinuousClock.now
         do {
             database = try Self.compile(&hsPatterns, &infos)
-            pool = try WorkspacePool(database: database)
+            pool = try WorkspacePool(databases: [database] + finders)
         } catch {
             let info = error.patternIndex.map { infos[$0] }
             throw RulePackError(
@@ -141,6 +159,7 @@ final class CompiledRuleSet: Sendable {
         self.rules = rules
         self.allows = allows
         patterns = infos
+        self.finders = finders
         clean = Verdict(categories: [], severity: nil, packVersion: pack.packVersion)
     }
 

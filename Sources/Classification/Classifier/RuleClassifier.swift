@@ -8,11 +8,24 @@ import Synchronization
 /// finish with the old pack, later calls see the new one, and a pack that fails to compile
 /// leaves the old one in place.
 public final class RuleClassifier: Classifier {
+    /// Tuning that is not part of a rule pack.
+    public struct Options: Sendable {
+        /// Normalise texts before matching (default). `false` scans the raw text, for measuring
+        /// the matcher alone; terms are then matched exactly as written.
+        public var normalize: Bool
+
+        public init(normalize: Bool = true) {
+            self.normalize = normalize
+        }
+    }
+
     private let current: Mutex<CompiledRuleSet>
+    private let options: Options
 
     /// Compiles `pack`; throws the problems (with file and line) that stopped it.
-    public init(pack: RulePack) throws(RulePackError) {
-        current = Mutex(try CompiledRuleSet(pack: pack))
+    public init(pack: RulePack, options: Options = .init()) throws(RulePackError) {
+        self.options = options
+        current = Mutex(try CompiledRuleSet(pack: pack, normalize: options.normalize))
     }
 
     /// Loads, validates and compiles the pack files.
@@ -36,7 +49,7 @@ public final class RuleClassifier: Classifier {
 
     /// Compiles `pack` and swaps it in; on error the old pack stays in use.
     public func replace(with pack: RulePack) throws(RulePackError) {
-        let compiled = try CompiledRuleSet(pack: pack)
+        let compiled = try CompiledRuleSet(pack: pack, normalize: options.normalize)
         current.withLock { $0 = compiled }
     }
 

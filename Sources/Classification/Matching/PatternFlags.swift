@@ -5,8 +5,13 @@ import CHyperscan
 enum PatternFlags {
     /// Literal terms, escaped: byte-exact, every occurrence; start = end − length.
     static let literal: UInt32 = 0
-    /// Author regexes: UTF-8 code points, Unicode classes, caseless, leftmost start of match.
-    static let regex = UInt32(HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST)
+    /// Author regexes in the main database: UTF-8 code points, Unicode classes, caseless, one
+    /// report per message (start-of-match tracking makes large regex sets uncompilable or
+    /// minutes slow; the start is found afterwards by `finder`).
+    static let regex = UInt32(HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH)
+    /// One regex alone, with leftmost start of match: run only over a message a regex matched,
+    /// to find where the match starts.
+    static let finder = UInt32(HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST)
     /// Pinyin spellings with ASCII word boundaries (`\b` is refused in UCP mode; Han characters
     /// count as non-word characters, so `赌db` still has a boundary before `d`).
     static let pinyin = UInt32(HS_FLAG_UTF8 | HS_FLAG_SOM_LEFTMOST)

@@ -14,11 +14,22 @@ struct RawMatch {
 final class ScanWorkspace: @unchecked Sendable {
     let scratch: HyperscanScratch
     let buffer = NormalizationBuffer()
-    var matches: [RawMatch] = []
+    @exclusivity(unchecked) var matches: [RawMatch] = []
 
     init(scratch: HyperscanScratch) {
         self.scratch = scratch
         matches.reserveCapacity(64)
+    }
+
+    /// The leftmost start of a match of `finder` that ends exactly at byte `end` of the buffer.
+    func leftmostStart(_ finder: HyperscanDatabase, end: Int32) -> Int32? {
+        var probe = StartProbe(end: end)
+        withUnsafeMutablePointer(to: &probe) { context in
+            _ = hs_scan(
+                finder.raw, UnsafeRawPointer(buffer.bytes).assumingMemoryBound(to: CChar.self), CUnsignedInt(end), 0,
+                scratch.raw, onStartProbe, context)
+        }
+        return probe.best
     }
 
     /// Scans the first `buffer.count` bytes of `buffer` with `database`, filling `matches`.
@@ -42,14 +53,39 @@ private func onHyperscanMatch(
     return 0
 }
 
+struct StartProbe {
+    var end: Int32
+    var best: Int32?
+}
+
+private func onStartProbe(
+    id: CUnsignedInt, from: CUnsignedLongLong, to: CUnsignedLongLong, flags: CUnsignedInt,
+    context: UnsafeMutableRawPointer?
+) -> CInt {
+    let probe = context!.assumingMemoryBound(to: StartProbe.self)
+    if Int32(truncatingIfNeeded: to) == probe.pointee.end {
+        let from = Int32(truncatingIfNeeded: from)
+        probe.pointee.best = min(probe.pointee.best ?? from, from)
+    }
+    return 0
+}
+
 /// A pool of workspaces for one database: scratch is cloned from a prototype on demand.
 final class WorkspacePool: Sendable {
     private let prototype: HyperscanScratchBox
     private let free: Mutex<[ScanWorkspace]>
     private let maxKept: Int
 
-    init(database: HyperscanDatabase, maxKept: Int = 64) throws(HyperscanError) {
-        let scratch = try database.makeScratch()
+    /// A pool whose scratch fits every database in `databases` (one scratch may serve several
+    /// databases when allocated for each of them).
+    init(databases: [HyperscanDatabase], maxKept: Int = 64) throws(HyperscanError) {
+        var raw: OpaquePointer?
+        for db in databases {
+            let rc = hs_alloc_scratch(db.raw, &raw)
+            guard rc == HS_SUCCESS else { throw HyperscanError(code: rc, message: "hs_alloc_scratch failed") }
+        }
+        guard let raw else { throw HyperscanError(code: HS_INVALID, message: "no database") }
+        let scratch = HyperscanScratch(raw: raw)
         prototype = HyperscanScratchBox(scratch)
         free = Mutex([ScanWorkspace(scratch: try Self.clone(scratch))])
         self.maxKept = maxKept

@@ -1,28 +1,34 @@
 /// Reusable output buffers of one normalisation: the normalised UTF-8 bytes and, for every output
-/// byte, the half-open range of original code-point offsets it came from.
+/// byte, the original code-point offset it came from.
 ///
-/// Invariant: `starts[i] < ends[i]` for every `i < count`, and both are offsets into the scalars of
-/// the original text. Not thread-safe: one user at a time (the classifier checks buffers out of
-/// a pool).
+/// Invariant: for every byte `i < count`, the original range of the scalar it belongs to is
+/// `starts[i] ..< starts[i] + 1`, widened to the end of a squeezed run by `runEnds`. Not
+/// thread-safe: one user at a time (the classifier checks buffers out of a pool).
 final class NormalizationBuffer {
-    private(set) var bytes: UnsafeMutablePointer<UInt8>
-    private(set) var starts: UnsafeMutablePointer<Int32>
-    private(set) var ends: UnsafeMutablePointer<Int32>
+    /// A squeezed run: output bytes `[from, to)` stand for original scalars up to `end`.
+    struct RunEnd {
+        var from: Int32
+        var to: Int32
+        var end: Int32
+    }
+
+    @exclusivity(unchecked) private(set) var bytes: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private(set) var starts: UnsafeMutablePointer<Int32>
     /// Number of valid output bytes.
-    var count = 0
-    private(set) var capacity: Int
+    @exclusivity(unchecked) var count = 0
+    @exclusivity(unchecked) private(set) var capacity: Int
+    /// Squeezed runs, in output order (rare: repeated characters only).
+    @exclusivity(unchecked) var runEnds: [RunEnd] = []
 
     init(capacity: Int = 1024) {
         self.capacity = max(capacity, 64)
         bytes = .allocate(capacity: self.capacity)
         starts = .allocate(capacity: self.capacity)
-        ends = .allocate(capacity: self.capacity)
     }
 
     deinit {
         bytes.deallocate()
         starts.deallocate()
-        ends.deallocate()
     }
 
     /// Makes room for at least `extra` more bytes.
@@ -36,17 +42,22 @@ final class NormalizationBuffer {
         while newCapacity < needed { newCapacity *= 2 }
         let b = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         let s = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
-        let e = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
         b.update(from: bytes, count: count)
         s.update(from: starts, count: count)
-        e.update(from: ends, count: count)
         bytes.deallocate()
         starts.deallocate()
-        ends.deallocate()
         bytes = b
         starts = s
-        ends = e
         capacity = newCapacity
+    }
+
+    /// Records that output bytes `[from, to)` (one squeezed scalar) reach original offset `end`.
+    func extendRun(from: Int, to: Int, end: Int32) {
+        if let last = runEnds.last, last.from == Int32(from) {
+            runEnds[runEnds.count - 1].end = end
+        } else {
+            runEnds.append(.init(from: Int32(from), to: Int32(to), end: end))
+        }
     }
 
     /// The normalised text as a `String` (for tests and rule authors).
@@ -54,10 +65,20 @@ final class NormalizationBuffer {
         String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
+    /// The original end offset of the scalar that output byte `i` belongs to.
+    @inline(__always)
+    func originalEnd(ofByte i: Int) -> Int {
+        var end = Int(starts[i]) + 1
+        if !runEnds.isEmpty {
+            for run in runEnds where Int(run.from) <= i && i < Int(run.to) { end = max(end, Int(run.end)) }
+        }
+        return end
+    }
+
     /// Original code-point range of the normalised byte range `[from, to)`; `nil` when empty or
     /// out of bounds.
     func originalRange(from: Int, to: Int) -> Range<Int>? {
         guard from >= 0, to <= count, from < to else { return nil }
-        return Int(starts[from])..<Int(ends[to - 1])
+        return Int(starts[from])..<originalEnd(ofByte: to - 1)
     }
 }

@@ -9,7 +9,7 @@ public struct NormalizedText: Sendable {
     init(buffer: NormalizationBuffer) {
         text = buffer.string
         starts = Array(UnsafeBufferPointer(start: buffer.starts, count: buffer.count))
-        ends = Array(UnsafeBufferPointer(start: buffer.ends, count: buffer.count))
+        ends = (0..<buffer.count).map { Int32(buffer.originalEnd(ofByte: $0)) }
     }
 
     /// The original scalar range that the normalised UTF-8 byte range `[from, to)` came from.

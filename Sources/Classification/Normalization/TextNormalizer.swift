@@ -40,52 +40,92 @@ public struct TextNormalizer: Sendable {
         }
     }
 
+    /// Copies `text` unchanged into `buffer`, with its offset map (no normalisation).
+    func copyVerbatim(_ text: String, into out: NormalizationBuffer) {
+        var text = text
+        text.makeContiguousUTF8()
+        text.utf8.withContiguousStorageIfAvailable { input in
+            out.count = 0
+            out.runEnds.removeAll(keepingCapacity: true)
+            out.reserve(input.count)
+            var index: Int32 = -1
+            for (k, b) in input.enumerated() {
+                if b & 0xC0 != 0x80 { index += 1 }
+                out.bytes[k] = b
+                out.starts[k] = index
+            }
+            out.count = input.count
+        }
+    }
+
     /// Normalises valid UTF-8 into `buffer`, replacing its contents.
     func normalize(utf8 input: UnsafeBufferPointer<UInt8>, into out: NormalizationBuffer) {
-        var state = NormalizerState()
         out.count = 0
-        out.reserve(input.count + 16)
+        out.runEnds.removeAll(keepingCapacity: true)
+        // A single folded scalar never needs more than twice its input bytes; expansions reserve
+        // their own room.
+        out.reserve(input.count * 2 + 16)
+        var w = NormalizerWriter(out)
         let n = input.count
         guard let base = input.baseAddress else { return }
         var i = 0
         var index: Int32 = 0
-        let bmp = table.bmp
-        bmp.withUnsafeBufferPointer { bmpTable in
-            while i < n {
-                let b0 = UInt32(base[i])
-                var v: UInt32
-                if b0 < 0x80 {
-                    v = b0
-                    i += 1
-                } else if b0 < 0xE0 {
-                    v = ((b0 & 0x1F) << 6) | (UInt32(base[i + 1]) & 0x3F)
-                    i += 2
-                } else if b0 < 0xF0 {
-                    v = ((b0 & 0x0F) << 12) | ((UInt32(base[i + 1]) & 0x3F) << 6) | (UInt32(base[i + 2]) & 0x3F)
-                    i += 3
-                } else {
-                    v =
-                        ((b0 & 0x07) << 18) | ((UInt32(base[i + 1]) & 0x3F) << 12)
-                        | ((UInt32(base[i + 2]) & 0x3F) << 6) | (UInt32(base[i + 3]) & 0x3F)
-                    i += 4
-                }
-                let entry = v < 0x10000 ? bmpTable[Int(v)] : table.entry(v)
-                let cls = (entry >> 21) & 7
-                if cls == FoldTable.expansionClass {
-                    for packed in table.expansions[Int(entry & 0x1F_FFFF)] {
-                        state.emit(packed & 0x1F_FFFF, cls: packed >> 21, origin: index, into: out)
+        let hanBase = FoldTable.hanBlock.lowerBound
+        let hanCount = UInt32(FoldTable.hanBlock.count)
+        let hanClass = ScalarClass.han.rawValue
+        table.hanIdentity.withUnsafeBufferPointer { hanBits in
+            table.bmp.withUnsafeBufferPointer { bmpTable in
+                while i < n {
+                    let b0 = UInt32(base[i])
+                    var v: UInt32
+                    if b0 < 0x80 {
+                        v = b0
+                        i &+= 1
+                    } else if b0 < 0xE0 {
+                        v = ((b0 & 0x1F) << 6) | (UInt32(base[i + 1]) & 0x3F)
+                        i &+= 2
+                    } else if b0 < 0xF0 {
+                        v = ((b0 & 0x0F) << 12) | ((UInt32(base[i + 1]) & 0x3F) << 6) | (UInt32(base[i + 2]) & 0x3F)
+                        i &+= 3
+                    } else {
+                        v =
+                            ((b0 & 0x07) << 18) | ((UInt32(base[i + 1]) & 0x3F) << 12)
+                            | ((UInt32(base[i + 2]) & 0x3F) << 6) | (UInt32(base[i + 3]) & 0x3F)
+                        i &+= 4
                     }
-                } else if cls != ScalarClass.drop.rawValue {
-                    state.emit(entry & 0x1F_FFFF, cls: cls, origin: index, into: out)
+                    let hanOffset = v &- hanBase
+                    if hanOffset < hanCount, hanBits[Int(hanOffset >> 6)] & (1 << UInt64(hanOffset & 63)) != 0 {
+                        w.emit(v, cls: hanClass, origin: index)
+                        index &+= 1
+                        continue
+                    }
+                    let entry = v < 0x10000 ? bmpTable[Int(v)] : table.entry(v)
+                    let cls = (entry >> 21) & 7
+                    if cls == FoldTable.expansionClass {
+                        let expansion = table.expansions[Int(entry & 0x1F_FFFF)]
+                        w.reserve(expansion.count * 4, in: out)
+                        for packed in expansion {
+                            w.emit(packed & 0x1F_FFFF, cls: packed >> 21, origin: index)
+                        }
+                    } else if cls != ScalarClass.drop.rawValue {
+                        w.emit(entry & 0x1F_FFFF, cls: cls, origin: index)
+                    }
+                    index &+= 1
                 }
-                index += 1
             }
         }
+        out.count = w.count
     }
 }
 
-/// The running state of one normalisation pass (separator runs, repeated-character runs).
-struct NormalizerState {
+/// The running state of one normalisation pass: output pointers held in locals (no class
+/// accesses in the hot loop), separator runs and repeated-character runs.
+struct NormalizerWriter {
+    private var bytes: UnsafeMutablePointer<UInt8>
+    private var starts: UnsafeMutablePointer<Int32>
+    private let buffer: NormalizationBuffer
+    private(set) var count = 0
+    private var capacity: Int
     private var lastWordScalar: UInt32 = 0
     private var lastWordClass: UInt32 = 0xFF
     private var runCount = 0
@@ -93,25 +133,43 @@ struct NormalizerState {
     private var runFirstEnd = 0
     private var separatorStart = -1
 
+    init(_ out: NormalizationBuffer) {
+        bytes = out.bytes
+        starts = out.starts
+        buffer = out
+        count = out.count
+        capacity = out.capacity
+    }
+
+    /// Makes room for `extra` more bytes, re-reading the buffer's pointers if it grew.
+    mutating func reserve(_ extra: Int, in out: NormalizationBuffer) {
+        guard count + extra > capacity else { return }
+        out.count = count
+        out.reserve(extra)
+        bytes = out.bytes
+        starts = out.starts
+        capacity = out.capacity
+    }
+
     @inline(__always)
-    mutating func emit(_ v: UInt32, cls: UInt32, origin: Int32, into out: NormalizationBuffer) {
+    mutating func emit(_ v: UInt32, cls: UInt32, origin: Int32) {
         if cls == ScalarClass.separator.rawValue {
-            if separatorStart < 0 { separatorStart = out.count }
-            write(v, origin: origin, into: out)
+            if separatorStart < 0 { separatorStart = count }
+            write(v, origin: origin)
             return
         }
         var adjacent = separatorStart < 0
         if !adjacent, cls == ScalarClass.han.rawValue, lastWordClass == ScalarClass.han.rawValue {
-            out.count = separatorStart
+            count = separatorStart
             adjacent = true
         }
         separatorStart = -1
         if adjacent, v == lastWordScalar, cls != ScalarClass.digit.rawValue {
-            runCount += 1
+            runCount &+= 1
             let limit = cls == ScalarClass.han.rawValue ? 3 : 4
             if runCount >= limit {
-                if runCount == limit { out.count = runFirstEnd }
-                for k in runFirstStart..<runFirstEnd { out.ends[k] = origin + 1 }
+                if runCount == limit { count = runFirstEnd }
+                buffer.extendRun(from: runFirstStart, to: runFirstEnd, end: origin &+ 1)
                 return
             }
         } else {
@@ -119,40 +177,44 @@ struct NormalizerState {
         }
         lastWordScalar = v
         lastWordClass = cls
-        if runCount == 1 { runFirstStart = out.count }
-        write(v, origin: origin, into: out)
-        if runCount == 1 { runFirstEnd = out.count }
+        if runCount == 1 {
+            runFirstStart = count
+            write(v, origin: origin)
+            runFirstEnd = count
+        } else {
+            write(v, origin: origin)
+        }
     }
 
     @inline(__always)
-    private func write(_ v: UInt32, origin: Int32, into out: NormalizationBuffer) {
-        out.reserve(4)
-        let p = out.bytes + out.count
-        var len = 1
+    private mutating func write(_ v: UInt32, origin: Int32) {
+        let p = bytes + count
+        let s = starts + count
         if v < 0x80 {
-            p[0] = UInt8(v)
+            p[0] = UInt8(truncatingIfNeeded: v)
+            s[0] = origin
+            count &+= 1
         } else if v < 0x800 {
-            p[0] = UInt8(0xC0 | (v >> 6))
-            p[1] = UInt8(0x80 | (v & 0x3F))
-            len = 2
+            p[0] = UInt8(truncatingIfNeeded: 0xC0 | (v >> 6))
+            p[1] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
+            s[0] = origin
+            s[1] = origin
+            count &+= 2
         } else if v < 0x10000 {
-            p[0] = UInt8(0xE0 | (v >> 12))
-            p[1] = UInt8(0x80 | ((v >> 6) & 0x3F))
-            p[2] = UInt8(0x80 | (v & 0x3F))
-            len = 3
+            p[0] = UInt8(truncatingIfNeeded: 0xE0 | (v >> 12))
+            p[1] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F))
+            p[2] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
+            s[0] = origin
+            s[1] = origin
+            s[2] = origin
+            count &+= 3
         } else {
-            p[0] = UInt8(0xF0 | (v >> 18))
-            p[1] = UInt8(0x80 | ((v >> 12) & 0x3F))
-            p[2] = UInt8(0x80 | ((v >> 6) & 0x3F))
-            p[3] = UInt8(0x80 | (v & 0x3F))
-            len = 4
+            p[0] = UInt8(truncatingIfNeeded: 0xF0 | (v >> 18))
+            p[1] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 12) & 0x3F))
+            p[2] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F))
+            p[3] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
+            for k in 0..<4 { s[k] = origin }
+            count &+= 4
         }
-        let s = out.starts + out.count
-        let e = out.ends + out.count
-        for k in 0..<len {
-            s[k] = origin
-            e[k] = origin + 1
-        }
-        out.count += len
     }
 }
