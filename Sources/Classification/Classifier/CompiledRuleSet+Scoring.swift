@@ -10,9 +10,16 @@ extension CompiledRuleSet {
     static let maxEvidencePerCategory = 32
 
     /// Normalises, scans and scores one message. Safe to call from many threads at once.
-    func classify(text: String?, attachments: [MessageAttachment]) -> Verdict {
+    func classify(
+        text: String?, attachments: [MessageAttachment], extracted: [ExtractedItem] = [], media: [AttachmentMatch] = []
+    ) -> Verdict {
         pool.withWorkspace { workspace in
             var hits: [Hit] = []
+            for item in extracted {
+                if let rule = extractedRules[item.kind] {
+                    hits.append(Hit(rule: rule, evidence: .text(start: item.start, end: item.end)))
+                }
+            }
             var cancelled: [Bool] = []
             if let text, !text.isEmpty {
                 scan(text, attachment: nil, workspace: workspace, hits: &hits, cancelled: &cancelled)
@@ -25,7 +32,8 @@ extension CompiledRuleSet {
                     scan(url, attachment: index, workspace: workspace, hits: &hits, cancelled: &cancelled)
                 }
             }
-            return hits.isEmpty ? clean : verdict(hits: hits, cancelled: cancelled)
+            if hits.isEmpty && media.isEmpty { return clean }
+            return verdict(hits: hits, media: media, cancelled: cancelled)
         }
     }
 
@@ -98,9 +106,8 @@ extension CompiledRuleSet {
         var evidence: [Evidence]
     }
 
-    private func verdict(hits: [Hit], cancelled: [Bool]) -> Verdict {
-        let first = hits[0].rule
-        if hits.allSatisfy({ $0.rule == first }) {
+    private func verdict(hits: [Hit], media: [AttachmentMatch], cancelled: [Bool]) -> Verdict {
+        if media.isEmpty, let first = hits.first?.rule, hits.allSatisfy({ $0.rule == first }) {
             // One rule matched (the common case): co-occurrence needs two, so no tables needed.
             let rule = rules[first]
             guard rule.category >= 0 else { return clean }
@@ -157,11 +164,27 @@ extension CompiledRuleSet {
             }
             if all { add(c.category, .init(id: c.id, weight: c.weight, severity: c.severity, evidence: evidence)) }
         }
+        var foreign: [(id: String, parts: [Contribution])] = []
+        for m in media {
+            let part = Contribution(
+                id: m.ruleID, weight: min(max(m.score, 0), 1), severity: nil,
+                evidence: [.attachment(index: m.attachmentIndex)])
+            if let index = categoryIndex[m.category] {
+                if cancelled.isEmpty || !cancelled[index] { add(index, part) }
+            } else if let k = foreign.firstIndex(where: { $0.id == m.category }) {
+                foreign[k].parts.append(part)
+            } else {
+                foreign.append((m.category, [part]))
+            }
+        }
         var flagged: [CategoryVerdict] = []
         var severity: Severity?
-        for (k, index) in categoryOrder.enumerated() {
-            let parts = contributions[k]
-            let category = categories[index]
+        // Categories a media bank reports that the pack does not define: threshold 0.5, high.
+        let outside = foreign.map {
+            (CategoryDefinition(id: $0.id, name: $0.id, severity: .high, threshold: 0.5), $0.parts)
+        }
+        let inside = categoryOrder.enumerated().map { (categories[$1], contributions[$0]) }
+        for (category, parts) in inside + outside {
             var remaining = 1.0
             for p in parts { remaining *= 1 - p.weight }
             let score = 1 - remaining
@@ -184,10 +207,17 @@ extension CompiledRuleSet {
         return Verdict(categories: flagged, severity: severity, packVersion: packVersion)
     }
 
+    /// Drops duplicates and merges overlapping text ranges of a sorted evidence list.
     private static func unique(_ sorted: [Evidence]) -> [Evidence] {
         var out: [Evidence] = []
         out.reserveCapacity(sorted.count)
-        for e in sorted where out.last != e { out.append(e) }
+        for e in sorted {
+            if case .text(let start, let end) = e, case .text(let lastStart, let lastEnd)? = out.last, start < lastEnd {
+                out[out.count - 1] = .text(start: lastStart, end: max(end, lastEnd))
+            } else if out.last != e {
+                out.append(e)
+            }
+        }
         return out
     }
 

@@ -59,6 +59,9 @@ final class CompiledRuleSet: Sendable {
     let cooccurrences: [Cooccurrence]
     let allows: [Allow]
     let patterns: [PatternInfo]
+    /// Extracted-item kind → the virtual signal rule `extracted.<kind>` that co-occurrence rules use.
+    let extractedRules: [String: Int]
+    let categoryIndex: [String: Int]
     let database: HyperscanDatabase
     /// One small database per regex, compiled with start-of-match tracking; a regex whose finder
     /// is too large falls back to `StartMode.widest`.
@@ -86,10 +89,19 @@ final class CompiledRuleSet: Sendable {
         func addTerm(_ term: TermDefinition, owner: Owner, ownerID: String, fallback: SourceLocation?) {
             let normalized = normalizeTerms ? normalizer.normalizedString(term.text) : term.text
             let location = term.location ?? fallback
-            hsPatterns.append(.init(expression: PatternFlags.escape(normalized), flags: PatternFlags.literal))
-            infos.append(
-                .init(owner: owner, start: .literal(Int32(normalized.utf8.count)), location: location, ownerID: ownerID)
-            )
+            var literals = [normalized]
+            // Text squeezes runs of 3+ identical Han characters to one, so a term with a doubled
+            // character (哈哈大笑) also gets its collapsed spelling (哈大笑), when that keeps two or more.
+            let collapsed = Self.collapsingDoubledHan(normalized)
+            if normalizeTerms && collapsed != normalized && collapsed.unicodeScalars.count >= 2 {
+                literals.append(collapsed)
+            }
+            for literal in literals {
+                hsPatterns.append(.init(expression: PatternFlags.escape(literal), flags: PatternFlags.literal))
+                infos.append(
+                    .init(
+                        owner: owner, start: .literal(Int32(literal.utf8.count)), location: location, ownerID: ownerID))
+            }
             var spellings: [String] = []
             if term.pinyin.contains(.full), let full = Pinyin.full(normalized) { spellings.append(full) }
             if term.pinyin.contains(.initials), let initials = Pinyin.initials(normalized) {
@@ -128,11 +140,22 @@ final class CompiledRuleSet: Sendable {
             allows.append(.init(id: a.id, categories: a.categories.compactMap { categoryIndex[$0] }, scope: a.scope))
             for p in a.phrases { addTerm(p, owner: .allow(i), ownerID: a.id, fallback: a.location) }
         }
+        var extracted: [String: Int] = [:]
+        var refIndex = ruleIndex
+        for c in pack.cooccurrences {
+            for ref in c.all where ref.hasPrefix(extractedReferencePrefix) && refIndex[ref] == nil {
+                rules.append(.init(id: ref, category: -1, weight: 1, severity: nil))
+                refIndex[ref] = rules.count - 1
+                extracted[String(ref.dropFirst(extractedReferencePrefix.count))] = rules.count - 1
+            }
+        }
+        extractedRules = extracted
         cooccurrences = pack.cooccurrences.map {
             .init(
                 id: $0.id, category: categoryIndex[$0.category] ?? -1, weight: $0.weight, severity: $0.severity,
-                rules: $0.all.compactMap { ruleIndex[$0] })
+                rules: $0.all.compactMap { refIndex[$0] })
         }
+        self.categoryIndex = categoryIndex
         if hsPatterns.isEmpty {
             // Hyperscan refuses an empty set: a pattern that never matches valid UTF-8 text.
             hsPatterns.append(.init(expression: "\\xff\\xff\\xff", flags: PatternFlags.literal))
@@ -181,5 +204,12 @@ final class CompiledRuleSet: Sendable {
                 infos[i].start = .widest(HyperscanDatabase.maxWidth(of: patterns[i]) ?? Int32.max)
             }
         }
+    }
+
+    /// `term` with every run of identical Han characters reduced to one.
+    static func collapsingDoubledHan(_ term: String) -> String {
+        var out = String.UnicodeScalarView()
+        for s in term.unicodeScalars where !(s.isHanIdeograph && out.last == s) { out.append(s) }
+        return String(out)
     }
 }

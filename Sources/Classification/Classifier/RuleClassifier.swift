@@ -21,16 +21,31 @@ public final class RuleClassifier: Classifier {
 
     private let current: Mutex<CompiledRuleSet>
     private let options: Options
+    private let attachmentMatcher: (any AttachmentMatcher)?
+    private let extractor: (any TextExtractor)?
 
     /// Compiles `pack`; throws the problems (with file and line) that stopped it.
-    public init(pack: RulePack, options: Options = .init()) throws(RulePackError) {
+    /// `attachmentMatcher` (media-hash banks) and `extractor` (URLs, phones, QQ, WeChat) feed
+    /// their results into the verdicts: media matches as category contributions, extracted
+    /// items as the `extracted.<kind>` signals co-occurrence rules may name.
+    public init(
+        pack: RulePack, options: Options = .init(), attachmentMatcher: (any AttachmentMatcher)? = nil,
+        extractor: (any TextExtractor)? = nil
+    ) throws(RulePackError) {
         self.options = options
+        self.attachmentMatcher = attachmentMatcher
+        self.extractor = extractor
         current = Mutex(try CompiledRuleSet(pack: pack, normalize: options.normalize))
     }
 
     /// Loads, validates and compiles the pack files.
-    public convenience init(ruleFiles: [String]) throws(RulePackError) {
-        try self.init(pack: try RulePackLoader().load(files: ruleFiles))
+    public convenience init(
+        ruleFiles: [String], options: Options = .init(), attachmentMatcher: (any AttachmentMatcher)? = nil,
+        extractor: (any TextExtractor)? = nil
+    ) throws(RulePackError) {
+        try self.init(
+            pack: try RulePackLoader().load(files: ruleFiles), options: options, attachmentMatcher: attachmentMatcher,
+            extractor: extractor)
     }
 
     /// `id@version` of the pack in use.
@@ -44,7 +59,10 @@ public final class RuleClassifier: Classifier {
 
     public func classify(text: String?, attachments: [MessageAttachment]) -> Verdict {
         let rules = current.withLock { $0 }
-        return rules.classify(text: text, attachments: attachments)
+        var extracted: [ExtractedItem] = []
+        if let extractor, let text, !rules.extractedRules.isEmpty { extracted = extractor.extract(from: text) }
+        let media = attachments.isEmpty ? [] : attachmentMatcher?.matches(for: attachments) ?? []
+        return rules.classify(text: text, attachments: attachments, extracted: extracted, media: media)
     }
 
     /// Compiles `pack` and swaps it in; on error the old pack stays in use.

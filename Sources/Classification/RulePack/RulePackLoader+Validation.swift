@@ -58,7 +58,7 @@ extension RulePackLoader {
         }
         let ruleIDs = Set(pack.rules.map(\.id))
         for c in pack.cooccurrences {
-            for ref in c.all where !ruleIDs.contains(ref) {
+            for ref in c.all where !ruleIDs.contains(ref) && !ref.hasPrefix(extractedReferencePrefix) {
                 problems.append(
                     .init(location: c.location ?? fallback, ruleID: c.id, message: "unknown rule or signal '\(ref)'"))
             }
