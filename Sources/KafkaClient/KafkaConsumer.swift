@@ -69,6 +69,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         var records: [KafkaRecord] = []
         try handle.withPointer { (rk) throws(KafkaError) in
             var waitMilliseconds = timeout.milliseconds
+            // Topic names are decoded once per topic handle, not once per record.
+            var lastTopic: (handle: OpaquePointer, name: String)?
             while records.count < maxRecords, let message = rd_kafka_consumer_poll(rk, waitMilliseconds) {
                 defer { rd_kafka_message_destroy(message) }
                 waitMilliseconds = 0
@@ -76,7 +78,14 @@ public final class KafkaConsumer: @unchecked Sendable {
                     try handleConsumerError(message, rk)
                     continue
                 }
-                records.append(KafkaRecord(copying: message))
+                var topic = ""
+                if let topicHandle = message.pointee.rkt {
+                    if lastTopic?.handle != topicHandle {
+                        lastTopic = (topicHandle, String(cString: rd_kafka_topic_name(topicHandle)))
+                    }
+                    topic = lastTopic!.name
+                }
+                records.append(KafkaRecord(copying: message, topic: topic))
             }
         }
         return records
@@ -157,10 +166,9 @@ public final class KafkaConsumer: @unchecked Sendable {
 }
 
 extension KafkaRecord {
-    /// Copies everything out of a live librdkafka message.
-    init(copying message: UnsafeMutablePointer<rd_kafka_message_t>) {
+    /// Copies everything out of a live librdkafka message (whose topic name the caller decoded).
+    init(copying message: UnsafeMutablePointer<rd_kafka_message_t>, topic: String) {
         let m = message.pointee
-        let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let milliseconds = rd_kafka_message_timestamp(message, &timestampType)
         self.init(

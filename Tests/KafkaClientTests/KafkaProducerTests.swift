@@ -1,5 +1,6 @@
 import CRdKafka
 import Foundation
+import Logging
 import Testing
 
 @testable import KafkaClient
@@ -50,10 +51,15 @@ import Testing
         let kafka = try EmbeddedKafka(logger: KafkaTestSupport.logger)
         let topic = KafkaTestSupport.unique("down-up")
         try kafka.createTopic(topic, partitions: 1)
-        let producer = try KafkaTestSupport.producer(kafka)
+        let logs = CapturedLogs()
+        let producer = try KafkaProducer(
+            configuration: KafkaConfiguration(bootstrapServers: kafka.bootstrapServers),
+            logger: Logger(label: "down-up") { _ in logs })
         let before = try await producer.send(topic: topic, key: nil, value: [1])
 
         try kafka.setBrokerDown(1)
+        // The producer has noticed: librdkafka reports every broker down.
+        try await waitUntil { logs.entries.contains { $0.message.contains("brokers are down") } }
         let pending = Task { try await producer.send(topic: topic, key: nil, value: [2]) }
         try await waitUntil { producer.inFlightCount == 1 }
         try kafka.setBrokerUp(1)
@@ -107,13 +113,13 @@ import Testing
     }
 }
 
-/// Re-checks `condition` (yielding between checks) until it holds or `timeout` passes.
+/// Re-checks `condition` every few milliseconds until it holds, failing after `timeout`.
 func waitUntil(timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while !condition() {
         guard ContinuousClock.now < deadline else {
             throw KafkaTestSupport.DeadlineExceeded(description: "condition not met within \(timeout)")
         }
-        await Task.yield()
+        try await Task.sleep(for: .milliseconds(5))
     }
 }
