@@ -16,9 +16,11 @@ public final class EmbeddedKafka: @unchecked Sendable {
 
     /// Starts `brokers` mock brokers.
     public init(brokers: Int = 1, logger: Logger) throws {
-        // The cluster needs an rd_kafka_t for bookkeeping; a producer that never connects anywhere.
+        // The cluster needs an rd_kafka_t for bookkeeping: a producer that never connects anywhere
+        // (log_level 4 silences its notice about having no bootstrap servers).
         self.host = try RdKafkaHandle(
-            type: RD_KAFKA_PRODUCER, configuration: KafkaConfiguration(["enable.idempotence": "false"]),
+            type: RD_KAFKA_PRODUCER,
+            configuration: KafkaConfiguration(["enable.idempotence": "false", "log_level": "4"]),
             context: RdKafkaCallbackContext(logger: logger))
         guard let cluster = host.withPointer({ rd_kafka_mock_cluster_new($0, Int32(brokers)) }) else {
             throw KafkaError(RD_KAFKA_RESP_ERR__FAIL, message: "cannot start a mock cluster of \(brokers) brokers")

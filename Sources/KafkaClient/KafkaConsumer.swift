@@ -4,8 +4,9 @@ import Logging
 import Metrics
 import Synchronization
 
-/// A consumer-group member over one `rd_kafka_t`, freed in `deinit` (which also leaves the group
-/// if `close` was not called).
+/// A consumer-group member over one `rd_kafka_t`, freed in `deinit`. Call `close()` first, on
+/// the polling thread: a `deinit` without it leaves the group itself, blocking whichever thread
+/// drops the last reference, and without telling the rebalance listener.
 ///
 /// Defaults (any can be overridden through the configuration): `enable.auto.commit=true` with
 /// `enable.auto.offset.store=false` (the caller stores offsets of finished records, librdkafka
@@ -144,7 +145,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// Leaves the group: revokes the assignment through the listener, commits stored offsets
-    /// (with auto commit on), and stops. Blocking; later calls do nothing.
+    /// (with auto commit on), and stops. Blocking; call it from the thread that polls, never
+    /// concurrently with `poll`. Later calls do nothing.
     public func close() throws {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         try handle.withPointer { (rk) throws(KafkaError) in
