@@ -1,0 +1,29 @@
+import KafkaClient
+
+/// What a `WorkerPool` does with each record: decode it, then handle the decoded message.
+///
+/// `decode` is pure and is never retried: a record it throws for goes to the DLQ at once.
+/// `handle` may be called more than once for the same record (retries, and redelivery after a
+/// crash or an abandoned revocation), so it must be idempotent; its errors are judged through
+/// `WorkerPoolFailure`. Records of one key (within a partition) are handled one at a time, in
+/// offset order; others concurrently.
+public protocol RecordHandler: Sendable {
+    associatedtype Message: Sendable
+    func decode(_ record: KafkaRecord) throws -> Message
+    func handle(_ message: Message, record: KafkaRecord) async throws
+}
+
+/// A `RecordHandler` over a closure taking the raw record (no separate decode step).
+public struct ClosureRecordHandler: RecordHandler {
+    private let body: @Sendable (KafkaRecord) async throws -> Void
+
+    public init(_ body: @escaping @Sendable (KafkaRecord) async throws -> Void) {
+        self.body = body
+    }
+
+    public func decode(_ record: KafkaRecord) throws -> KafkaRecord { record }
+
+    public func handle(_ message: KafkaRecord, record: KafkaRecord) async throws {
+        try await body(message)
+    }
+}

@@ -1,0 +1,184 @@
+import Dispatch
+import KafkaClient
+import Logging
+
+/// Logger metadata keys (never message text or keys).
+enum LogKey {
+    static let topic = "kafka.topic"
+    static let partition = "kafka.partition"
+    static let offset = "kafka.offset"
+    static let partitions = "kafka.partitions"
+    static let error = "error"
+    static let count = "count"
+}
+
+extension WorkerPool {
+    /// The poll thread: subscribe, poll and admit until asked to stop, then shut down. Blocking.
+    func pollThreadMain() -> Result<Void, any Error> {
+        var failure: (any Error)?
+        do {
+            try source.subscribe(topics: configuration.topics, ownershipListener: self)
+            logger.info("worker pool started", metadata: ["topics": "\(configuration.topics)"])
+            while case .running = state.withLock({ $0.phase }) {
+                try pollOnce()
+            }
+        } catch {
+            logger.error("worker pool poll failed", metadata: [LogKey.error: "\(error)"])
+            failure = error
+        }
+        let abandon = state.withLock { state -> Bool in
+            if case .stopping(abandon: false) = state.phase { return false }
+            return true
+        }
+        shutDown(abandon: abandon)
+        return failure.map { .failure($0) } ?? .success(())
+    }
+
+    /// One round: poll what there is room for (or, while paused for back-pressure, wait for room
+    /// and poll only to serve callbacks), admit it, wake workers, apply flow actions, store offsets.
+    private func pollOnce() throws {
+        let (paused, capacity) = state.withLock { state -> (Bool, Int) in
+            if state.core.isPaused { state.pollThreadWaiting = true }
+            return (state.core.isPaused, state.core.capacity)
+        }
+        let records: [KafkaRecord]
+        if paused {
+            _ = pollThreadSignal.wait(timeout: .now() + configuration.pollTimeout.timeInterval)
+            state.withLock { $0.pollThreadWaiting = false }
+            records = try source.poll(maxRecords: 1, timeout: .zero)
+        } else {
+            records = try source.poll(
+                maxRecords: max(1, min(configuration.pollBatchSize, capacity)), timeout: configuration.pollTimeout)
+        }
+        if !records.isEmpty { admit(records) }
+        applyPendingFlow()
+        storeOffsets(only: nil)
+    }
+
+    private func admit(_ records: [KafkaRecord]) {
+        let (refused, workers) = state.withLock { state -> (Int, [CheckedContinuation<Void, Never>]) in
+            let (refused, actions) = state.core.admit(records)
+            state.pendingFlow.append(contentsOf: actions)
+            let wake = min(state.core.readyCount, state.idleWorkers.count)
+            let workers = Array(state.idleWorkers.suffix(wake))
+            state.idleWorkers.removeLast(wake)
+            return (refused, workers)
+        }
+        for worker in workers { worker.resume() }
+        if refused > 0 {
+            logger.debug(
+                "records refused (partition not owned, or offset already handed out)",
+                metadata: [LogKey.count: "\(refused)"])
+        }
+    }
+
+    /// Pauses or resumes partitions as the scheduler asked, in the order it asked.
+    func applyPendingFlow() {
+        let actions = state.withLock { state -> [PoolCore.FlowAction] in
+            defer { state.pendingFlow.removeAll() }
+            return state.pendingFlow
+        }
+        for action in actions {
+            do {
+                switch action {
+                case .pause(let partitions):
+                    logger.debug("pausing partitions", metadata: [LogKey.partitions: "\(partitions)"])
+                    try source.pause(partitions)
+                case .resume(let partitions):
+                    logger.debug("resuming partitions", metadata: [LogKey.partitions: "\(partitions)"])
+                    try source.resume(partitions)
+                }
+            } catch {
+                // A partition revoked meanwhile cannot be paused or resumed; nothing to do then.
+                logger.debug("pause/resume failed", metadata: [LogKey.error: "\(error)"])
+            }
+        }
+    }
+
+    /// Stores moved watermarks for librdkafka's next commit; returns what was stored.
+    @discardableResult
+    func storeOffsets(only partitions: Set<TopicPartition>?) -> [TopicPartition: Int64] {
+        let (offsets, inFlight) = state.withLock { ($0.core.takeOffsetsToStore(only: partitions), $0.core.inFlight) }
+        inFlightGauge.record(inFlight)
+        guard !offsets.isEmpty else { return offsets }
+        do {
+            try source.storeOffsets(offsets)
+        } catch {
+            logger.warning("cannot store offsets", metadata: [LogKey.error: "\(error)"])
+        }
+        return offsets
+    }
+
+    /// Blocks the poll thread until `condition` holds or `timeout` passes; true if it held.
+    /// Workers signal on every completion while the poll thread waits.
+    func waitOnPollThread(timeout: Duration, until condition: (inout SharedState) -> Bool) -> Bool {
+        let deadline = DispatchTime.now() + timeout.timeInterval
+        while true {
+            let done = state.withLock { state -> Bool in
+                if condition(&state) { return true }
+                state.pollThreadWaiting = true
+                return false
+            }
+            if done { return true }
+            if pollThreadSignal.wait(timeout: deadline) == .timedOut {
+                return state.withLock { state in
+                    state.pollThreadWaiting = false
+                    return condition(&state)
+                }
+            }
+        }
+    }
+
+    /// Stop fetching; let running records finish (unless abandoning) up to `shutdownTimeout`;
+    /// store and commit the watermarks; close the consumer; flush the DLQ producer; release workers.
+    private func shutDown(abandon: Bool) {
+        let owned = state.withLock { state -> Set<TopicPartition> in
+            let owned = state.core.ownedPartitions
+            _ = state.core.stopTaking(owned)
+            return owned
+        }
+        let drained =
+            !abandon
+            && waitOnPollThread(timeout: configuration.shutdownTimeout) { $0.core.running(in: owned) == 0 }
+        if !drained {
+            let running = state.withLock { $0.core.running(in: owned) }
+            if running > 0 {
+                logger.warning("abandoning running records at shutdown", metadata: [LogKey.count: "\(running)"])
+            }
+        }
+        let stored = storeOffsets(only: owned)
+        state.withLock { _ = $0.core.remove(owned) }
+        do {
+            try source.commit()
+            logger.info("offsets committed at shutdown", metadata: [LogKey.partitions: "\(stored.count)"])
+        } catch {
+            logger.warning("commit at shutdown failed", metadata: [LogKey.error: "\(error)"])
+        }
+        do {
+            try source.close()
+        } catch {
+            logger.warning("consumer close failed", metadata: [LogKey.error: "\(error)"])
+        }
+        do {
+            try deadLetters.flush(timeout: configuration.flushTimeout)
+        } catch {
+            logger.warning("DLQ producer flush failed", metadata: [LogKey.error: "\(error)"])
+        }
+        let workers = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.phase = .finished
+            defer { state.idleWorkers.removeAll() }
+            return state.idleWorkers
+        }
+        for worker in workers { worker.resume() }
+        inFlightGauge.record(0)
+        logger.info("worker pool stopped")
+    }
+}
+
+extension Duration {
+    /// Seconds as a Dispatch interval.
+    var timeInterval: DispatchTimeInterval {
+        let (seconds, attoseconds) = components
+        return .nanoseconds(Int(clamping: min(seconds, 1_000_000_000) * 1_000_000_000 + attoseconds / 1_000_000_000))
+    }
+}

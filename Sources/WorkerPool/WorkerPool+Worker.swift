@@ -1,0 +1,177 @@
+import KafkaClient
+import Logging
+import Metrics
+
+/// The worker tasks: take a ready record, handle it (retrying, or sending it to the DLQ), report
+/// it finished and take the next one in the same critical section.
+extension WorkerPool {
+    typealias Job = PoolCore.Job
+
+    private enum Step {
+        case run(Job)
+        case wait
+        case exit
+    }
+
+    func workerLoop(id: Int) async {
+        var metrics = MetricsCache()
+        var finished: Job?
+        while true {
+            let (step, signalPollThread) = state.withLock { state -> (Step, Bool) in
+                var signal = false
+                if let job = finished {
+                    let (_, action) = state.core.complete(job)
+                    if let action { state.pendingFlow.append(action) }
+                    if state.pollThreadWaiting {
+                        state.pollThreadWaiting = false
+                        signal = true
+                    }
+                }
+                if let job = state.core.nextJob() { return (.run(job), signal) }
+                return (state.phase == .finished ? .exit : .wait, signal)
+            }
+            if signalPollThread { pollThreadSignal.signal() }
+            switch step {
+            case .run(let job):
+                finished = await process(job, metrics: &metrics) ? job : nil
+            case .wait:
+                finished = nil
+                await waitForWork()
+            case .exit:
+                return
+            }
+        }
+    }
+
+    private func waitForWork() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.core.hasReady || state.phase == .finished { return true }
+                state.idleWorkers.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    /// Handles one record to completion: true when it is finished (handled, or acknowledged by the
+    /// DLQ), false when abandoned (partition revoked or lost, or the pool cancelled).
+    private func process(_ job: Job, metrics: inout MetricsCache) async -> Bool {
+        let record = job.item.record
+        let start = ContinuousClock.now
+        defer {
+            let elapsed = ContinuousClock.now - start
+            metrics.with(record.topic) { $0.latency.recordNanoseconds(elapsed.nanoseconds) }
+        }
+        let message: Handler.Message
+        do {
+            message = try handler.decode(record)
+        } catch {
+            let verdict = FailureVerdict(error)
+            return await deadLetter(job, reason: "decode: \(verdict.reason)", kind: .decode, metrics: &metrics)
+        }
+        var attempt = 1
+        var previousDelay: Duration?
+        while true {
+            do {
+                try await handler.handle(message, record: record)
+                metrics.with(record.topic) { $0.handled.increment() }
+                return true
+            } catch {
+                if Task.isCancelled || !isLive(job) { return false }
+                let verdict = FailureVerdict(error)
+                guard verdict.isRetriable else {
+                    return await deadLetter(job, reason: verdict.reason, kind: .failed, metrics: &metrics)
+                }
+                var random = SystemRandomNumberGenerator()
+                guard
+                    let delay = configuration.retryPolicy.delay(
+                        afterAttempt: attempt, previousDelay: previousDelay, using: &random)
+                else {
+                    return await deadLetter(
+                        job, reason: "\(verdict.reason) (after \(attempt) attempts)", kind: .exhausted,
+                        metrics: &metrics)
+                }
+                logger.info(
+                    "record failed, retrying",
+                    metadata: metadata(record, [
+                        "attempt": "\(attempt)", "retry_in": "\(delay)", LogKey.error: "\(verdict.reason)",
+                    ]))
+                metrics.with(record.topic) { $0.retries.increment() }
+                do {
+                    try await clock.sleep(for: delay)
+                } catch {
+                    return false
+                }
+                if !isLive(job) { return false }
+                previousDelay = delay
+                attempt += 1
+            }
+        }
+    }
+
+    /// Sends the record unchanged to the DLQ, retrying the send until it is acknowledged (true)
+    /// or the record is abandoned (false).
+    private func deadLetter(_ job: Job, reason: String, kind: DeadLetterKind, metrics: inout MetricsCache) async
+        -> Bool
+    {
+        let record = job.item.record
+        let headers = DeadLetter.headers(for: record, reason: reason)
+        var backoff = configuration.deadLetterBackoff
+        backoff.maxAttempts = Int.max
+        var attempt = 1
+        var previousDelay: Duration?
+        while true {
+            do {
+                _ = try await deadLetters.send(
+                    topic: configuration.deadLetterTopic, partition: nil, key: record.key, value: record.value,
+                    headers: headers)
+                logger.warning(
+                    "record sent to the DLQ",
+                    metadata: metadata(record, ["dlq.kind": "\(kind.rawValue)", LogKey.error: "\(reason)"]))
+                metrics.with(record.topic) { topicMetrics in
+                    topicMetrics.deadLettered.increment()
+                    topicMetrics.deadLetterCounter(kind).increment()
+                }
+                return true
+            } catch {
+                if Task.isCancelled || !isLive(job) { return false }
+                var random = SystemRandomNumberGenerator()
+                let delay =
+                    backoff.delay(afterAttempt: min(attempt, 64), previousDelay: previousDelay, using: &random)
+                    ?? backoff.maxDelay
+                logger.error(
+                    "DLQ send failed, retrying",
+                    metadata: metadata(record, ["retry_in": "\(delay)", LogKey.error: "\(FailureVerdict(error).reason)"]))
+                do {
+                    try await clock.sleep(for: delay)
+                } catch {
+                    return false
+                }
+                previousDelay = delay
+                attempt += 1
+            }
+        }
+    }
+
+    private func isLive(_ job: Job) -> Bool {
+        state.withLock { $0.core.isLive(job) }
+    }
+
+    private func metadata(_ record: KafkaRecord, _ extra: Logger.Metadata = [:]) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            LogKey.topic: "\(record.topic)", LogKey.partition: "\(record.partition)", LogKey.offset: "\(record.offset)",
+        ]
+        metadata.merge(extra) { _, new in new }
+        return metadata
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, saturating.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : scaled &+ attoseconds / 1_000_000_000
+    }
+}

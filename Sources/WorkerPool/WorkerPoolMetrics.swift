@@ -1,0 +1,57 @@
+import Metrics
+
+/// Metric names (shared with Warden's `MetricName`); labels are low-cardinality only: topic,
+/// outcome, reason kind. Never a key, group, user or offset.
+public enum WorkerPoolMetricName {
+    /// Counter, labels `topic`, `outcome` (`handled` | `dlq`).
+    public static let records = "groupwarden_records_total"
+    /// Timer, label `topic`: from a record's first attempt to its completion (retries and DLQ included).
+    public static let processingSeconds = "groupwarden_processing_seconds"
+    /// Gauge: records admitted and not finished (queued behind their key or running).
+    public static let inFlight = "groupwarden_in_flight"
+    /// Counter, label `topic`: handler attempts that failed retriably and were retried.
+    public static let retries = "groupwarden_retries_total"
+    /// Counter, labels `topic`, `reason` (`decode` | `failed` | `exhausted`): records sent to the DLQ.
+    public static let deadLettered = "groupwarden_dlq_total"
+}
+
+/// Why a record went to the DLQ (the metric label; the full reason is in the header).
+enum DeadLetterKind: String, Sendable {
+    case decode, failed, exhausted
+}
+
+/// The metric handles of one topic, created once per worker and topic.
+struct TopicMetrics {
+    let handled: Counter
+    let deadLettered: Counter
+    let retries: Counter
+    let latency: Timer
+    private let topic: String
+    private var byKind: [DeadLetterKind: Counter] = [:]
+
+    init(topic: String) {
+        self.topic = topic
+        handled = Counter(label: WorkerPoolMetricName.records, dimensions: [("topic", topic), ("outcome", "handled")])
+        deadLettered = Counter(label: WorkerPoolMetricName.records, dimensions: [("topic", topic), ("outcome", "dlq")])
+        retries = Counter(label: WorkerPoolMetricName.retries, dimensions: [("topic", topic)])
+        latency = Timer(label: WorkerPoolMetricName.processingSeconds, dimensions: [("topic", topic)])
+    }
+
+    mutating func deadLetterCounter(_ kind: DeadLetterKind) -> Counter {
+        if let counter = byKind[kind] { return counter }
+        let counter = Counter(
+            label: WorkerPoolMetricName.deadLettered, dimensions: [("topic", topic), ("reason", kind.rawValue)])
+        byKind[kind] = counter
+        return counter
+    }
+}
+
+/// A worker's cache of per-topic metric handles (no lock: one per worker task).
+struct MetricsCache {
+    private var topics: [String: TopicMetrics] = [:]
+
+    mutating func with<R>(_ topic: String, _ body: (inout TopicMetrics) -> R) -> R {
+        if topics[topic] == nil { topics[topic] = TopicMetrics(topic: topic) }
+        return body(&topics[topic]!)
+    }
+}
