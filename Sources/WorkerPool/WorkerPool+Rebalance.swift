@@ -27,8 +27,10 @@ extension WorkerPool {
             let running = state.withLock { $0.core.running(in: owned) }
             logger.warning(
                 "revocation timed out; abandoning running records",
-                metadata: [LogKey.partitions: "\(owned.sorted { $0.description < $1.description })",
-                    LogKey.count: "\(running)"])
+                metadata: [
+                    LogKey.partitions: "\(owned.sorted { $0.description < $1.description })",
+                    LogKey.count: "\(running)",
+                ])
         }
         let stored = storeOffsets(only: owned)
         do {
@@ -54,7 +56,8 @@ extension WorkerPool {
             return dropped
         }
         logger.warning(
-            "partitions lost by worker pool", metadata: [LogKey.partitions: "\(partitions)", LogKey.count: "\(dropped)"])
+            "partitions lost by worker pool",
+            metadata: [LogKey.partitions: "\(partitions)", LogKey.count: "\(dropped)"])
         applyPendingFlow()
     }
 }

@@ -94,9 +94,11 @@ extension WorkerPool {
                 }
                 logger.info(
                     "record failed, retrying",
-                    metadata: metadata(record, [
-                        "attempt": "\(attempt)", "retry_in": "\(delay)", LogKey.error: "\(verdict.reason)",
-                    ]))
+                    metadata: metadata(
+                        record,
+                        [
+                            "attempt": "\(attempt)", "retry_in": "\(delay)", LogKey.error: "\(verdict.reason)",
+                        ]))
                 metrics.with(record.topic) { $0.retries.increment() }
                 do {
                     try await clock.sleep(for: delay)
@@ -142,7 +144,8 @@ extension WorkerPool {
                     ?? backoff.maxDelay
                 logger.error(
                     "DLQ send failed, retrying",
-                    metadata: metadata(record, ["retry_in": "\(delay)", LogKey.error: "\(FailureVerdict(error).reason)"]))
+                    metadata: metadata(
+                        record, ["retry_in": "\(delay)", LogKey.error: "\(FailureVerdict(error).reason)"]))
                 do {
                     try await clock.sleep(for: delay)
                 } catch {

@@ -38,6 +38,11 @@ struct FailureVerdict: Sendable, Equatable {
     var isRetriable: Bool
     var reason: String
 
+    init(isRetriable: Bool, reason: String) {
+        self.isRetriable = isRetriable
+        self.reason = reason
+    }
+
     init(_ error: any Error) {
         if let failure = error as? any WorkerPoolFailure {
             isRetriable = failure.isRetriable

@@ -1,8 +1,0 @@
-import Testing
-@testable import WorkerPool
-
-@Suite struct WorkerPoolModuleTests {
-    @Test func moduleIsNamed() {
-        #expect(WorkerPoolModule.name == "WorkerPool")
-    }
-}
