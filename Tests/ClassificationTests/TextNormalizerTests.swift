@@ -99,6 +99,14 @@ import Testing
         #expect(normalized.originalRange(of: "wechat") == 2..<10)
     }
 
+    @Test func mapsExpansionsToTheirSingleOriginalScalar() {
+        let normalized = normalizer.normalize("ﬁ賭博㈱")
+        #expect(normalized.text == "fi赌博株")
+        #expect(normalized.originalRange(of: "fi") == 0..<1)
+        #expect(normalized.originalRange(of: "i赌") == 0..<2)
+        #expect(normalized.originalRange(of: "赌博株") == 1..<4)
+    }
+
     @Test func isIdempotentOnNormalisedText() {
         for s in ["賭.博", "ⓦⓔⓒⓗⓐⓣ", "赌赌赌博", "Ｖ信：abc123", "加 微 信"] {
             #expect(n(n(s)) == n(s))

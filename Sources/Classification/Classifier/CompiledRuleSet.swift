@@ -89,19 +89,10 @@ final class CompiledRuleSet: Sendable {
         func addTerm(_ term: TermDefinition, owner: Owner, ownerID: String, fallback: SourceLocation?) {
             let normalized = normalizeTerms ? normalizer.normalizedString(term.text) : term.text
             let location = term.location ?? fallback
-            var literals = [normalized]
-            // Text squeezes runs of 3+ identical Han characters to one, so a term with a doubled
-            // character (哈哈大笑) also gets its collapsed spelling (哈大笑), when that keeps two or more.
-            let collapsed = Self.collapsingDoubledHan(normalized)
-            if normalizeTerms && collapsed != normalized && collapsed.unicodeScalars.count >= 2 {
-                literals.append(collapsed)
-            }
-            for literal in literals {
-                hsPatterns.append(.init(expression: PatternFlags.escape(literal), flags: PatternFlags.literal))
-                infos.append(
-                    .init(
-                        owner: owner, start: .literal(Int32(literal.utf8.count)), location: location, ownerID: ownerID))
-            }
+            hsPatterns.append(.init(expression: PatternFlags.escape(normalized), flags: PatternFlags.literal))
+            infos.append(
+                .init(owner: owner, start: .literal(Int32(normalized.utf8.count)), location: location, ownerID: ownerID)
+            )
             var spellings: [String] = []
             if term.pinyin.contains(.full), let full = Pinyin.full(normalized) { spellings.append(full) }
             if term.pinyin.contains(.initials), let initials = Pinyin.initials(normalized) {
@@ -204,12 +195,5 @@ final class CompiledRuleSet: Sendable {
                 infos[i].start = .widest(HyperscanDatabase.maxWidth(of: patterns[i]) ?? Int32.max)
             }
         }
-    }
-
-    /// `term` with every run of identical Han characters reduced to one.
-    static func collapsingDoubledHan(_ term: String) -> String {
-        var out = String.UnicodeScalarView()
-        for s in term.unicodeScalars where !(s.isHanIdeograph && out.last == s) { out.append(s) }
-        return String(out)
     }
 }

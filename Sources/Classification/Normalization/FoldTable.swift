@@ -16,9 +16,10 @@ final class FoldTable: Sendable {
 
     /// One entry per BMP scalar (surrogates hold a separator entry and never occur).
     let bmp: [UInt32]
-    /// Entries for the astral ranges that fold to letters (mathematical alphanumerics, enclosed
-    /// alphanumerics).
-    let astral: [UInt32: UInt32]
+    /// Entries for U+1D400..<U+1FC00: mathematical alphanumerics, enclosed alphanumerics and the
+    /// emoji blocks, indexed directly (emoji are frequent in chat).
+    let astral: [UInt32]
+    static let astralBlock: Range<UInt32> = 0x1D400..<0x1FC00
     /// Folded sequences of more than one scalar, each element packed like a table entry.
     let expansions: [[UInt32]]
     /// One bit per scalar of U+4E00..<U+A000, set when the scalar folds to itself as Han: a
@@ -34,11 +35,14 @@ final class FoldTable: Sendable {
             guard let s = Unicode.Scalar(v) else { continue }
             bmp[Int(v)] = Self.entry(for: s, t2s: t2s, expansions: &expansions)
         }
-        var astral: [UInt32: UInt32] = [:]
-        for range in [0x1D400...0x1D7FF, 0x1F100...0x1F1FF] as [ClosedRange<UInt32>] {
-            for v in range {
-                guard let s = Unicode.Scalar(v) else { continue }
-                astral[v] = Self.entry(for: s, t2s: t2s, expansions: &expansions)
+        var astral: [UInt32] = []
+        astral.reserveCapacity(Self.astralBlock.count)
+        for v in Self.astralBlock {
+            let folds = (0x1D400...0x1D7FF).contains(v) || (0x1F100...0x1F1FF).contains(v)
+            if folds, let s = Unicode.Scalar(v) {
+                astral.append(Self.entry(for: s, t2s: t2s, expansions: &expansions))
+            } else {
+                astral.append(Self.astralEntry(v))
             }
         }
         var bits = [UInt64](repeating: 0, count: (Self.hanBlock.count + 63) / 64)
@@ -56,7 +60,7 @@ final class FoldTable: Sendable {
     @inline(__always)
     func entry(_ v: UInt32) -> UInt32 {
         if v < 0x10000 { return bmp[Int(v)] }
-        if let e = astral[v] { return e }
+        if Self.astralBlock.contains(v) { return astral[Int(v - Self.astralBlock.lowerBound)] }
         return Self.astralEntry(v)
     }
 

@@ -1,8 +1,8 @@
 /// Reusable output buffers of one normalisation: the normalised UTF-8 bytes and, for every output
-/// byte, the original code-point offset it came from.
+/// scalar, the original code-point offset it came from.
 ///
-/// Invariant: for every byte `i < count`, the original range of the scalar it belongs to is
-/// `starts[i] ..< starts[i] + 1`, widened to the end of a squeezed run by `runEnds`. Not
+/// Invariant: output scalar `k < scalarCount` came from original scalars
+/// `starts[k] ..< starts[k] + 1`, widened to the end of a squeezed run by `runEnds` (byte ranges). Not
 /// thread-safe: one user at a time (the classifier checks buffers out of a pool).
 final class NormalizationBuffer {
     /// A squeezed run: output bytes `[from, to)` stand for original scalars up to `end`.
@@ -16,6 +16,8 @@ final class NormalizationBuffer {
     @exclusivity(unchecked) private(set) var starts: UnsafeMutablePointer<Int32>
     /// Number of valid output bytes.
     @exclusivity(unchecked) var count = 0
+    /// Number of output scalars (entries of `starts`).
+    @exclusivity(unchecked) var scalarCount = 0
     @exclusivity(unchecked) private(set) var capacity: Int
     /// Squeezed runs, in output order (rare: repeated characters only).
     @exclusivity(unchecked) var runEnds: [RunEnd] = []
@@ -65,10 +67,40 @@ final class NormalizationBuffer {
         String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
-    /// The original end offset of the scalar that output byte `i` belongs to.
+    /// Byte → scalar index, built on first use after each normalisation (only messages with
+    /// matches pay for it).
+    @exclusivity(unchecked) private var scalarOfByte: [Int32] = []
+    @exclusivity(unchecked) private var scalarOfByteValid = false
+
+    /// Forgets the byte → scalar index; called whenever the contents change.
     @inline(__always)
+    func invalidateIndex() {
+        scalarOfByteValid = false
+    }
+
+    /// The index of the output scalar that output byte `i` belongs to.
+    func scalarIndex(ofByte i: Int) -> Int {
+        if !scalarOfByteValid {
+            scalarOfByte.removeAll(keepingCapacity: true)
+            scalarOfByte.reserveCapacity(count)
+            var k: Int32 = -1
+            for j in 0..<count {
+                if bytes[j] & 0xC0 != 0x80 { k += 1 }
+                scalarOfByte.append(k)
+            }
+            scalarOfByteValid = true
+        }
+        return Int(scalarOfByte[i])
+    }
+
+    /// The original start offset of the scalar that output byte `i` belongs to.
+    func originalStart(ofByte i: Int) -> Int {
+        Int(starts[scalarIndex(ofByte: i)])
+    }
+
+    /// The original end offset of the scalar that output byte `i` belongs to.
     func originalEnd(ofByte i: Int) -> Int {
-        var end = Int(starts[i]) + 1
+        var end = Int(starts[scalarIndex(ofByte: i)]) + 1
         if !runEnds.isEmpty {
             for run in runEnds where Int(run.from) <= i && i < Int(run.to) { end = max(end, Int(run.end)) }
         }
@@ -79,6 +111,6 @@ final class NormalizationBuffer {
     /// out of bounds.
     func originalRange(from: Int, to: Int) -> Range<Int>? {
         guard from >= 0, to <= count, from < to else { return nil }
-        return Int(starts[from])..<originalEnd(ofByte: to - 1)
+        return originalStart(ofByte: from)..<originalEnd(ofByte: to - 1)
     }
 }

@@ -8,7 +8,7 @@ public struct NormalizedText: Sendable {
 
     init(buffer: NormalizationBuffer) {
         text = buffer.string
-        starts = Array(UnsafeBufferPointer(start: buffer.starts, count: buffer.count))
+        starts = (0..<buffer.count).map { Int32(buffer.originalStart(ofByte: $0)) }
         ends = (0..<buffer.count).map { Int32(buffer.originalEnd(ofByte: $0)) }
     }
 

@@ -46,22 +46,27 @@ public struct TextNormalizer: Sendable {
         text.makeContiguousUTF8()
         text.utf8.withContiguousStorageIfAvailable { input in
             out.count = 0
-            out.runEnds.removeAll(keepingCapacity: true)
+            out.invalidateIndex()
+            if !out.runEnds.isEmpty { out.runEnds.removeAll(keepingCapacity: true) }
             out.reserve(input.count)
-            var index: Int32 = -1
+            var index: Int32 = 0
             for (k, b) in input.enumerated() {
-                if b & 0xC0 != 0x80 { index += 1 }
                 out.bytes[k] = b
-                out.starts[k] = index
+                if b & 0xC0 != 0x80 {
+                    out.starts[Int(index)] = index
+                    index += 1
+                }
             }
             out.count = input.count
+            out.scalarCount = Int(index)
         }
     }
 
     /// Normalises valid UTF-8 into `buffer`, replacing its contents.
     func normalize(utf8 input: UnsafeBufferPointer<UInt8>, into out: NormalizationBuffer) {
         out.count = 0
-        out.runEnds.removeAll(keepingCapacity: true)
+        out.invalidateIndex()
+        if !out.runEnds.isEmpty { out.runEnds.removeAll(keepingCapacity: true) }
         // A single folded scalar never needs more than twice its input bytes; expansions reserve
         // their own room.
         out.reserve(input.count * 2 + 16)
@@ -115,6 +120,7 @@ public struct TextNormalizer: Sendable {
             }
         }
         out.count = w.count
+        out.scalarCount = w.scalarCount
     }
 }
 
@@ -125,13 +131,17 @@ struct NormalizerWriter {
     private var starts: UnsafeMutablePointer<Int32>
     private let buffer: NormalizationBuffer
     private(set) var count = 0
+    /// Output scalars written; `starts` is indexed by scalar.
+    private(set) var scalarCount = 0
     private var capacity: Int
     private var lastWordScalar: UInt32 = 0
     private var lastWordClass: UInt32 = 0xFF
     private var runCount = 0
     private var runFirstStart = 0
     private var runFirstEnd = 0
+    private var runFirstEndScalar = 0
     private var separatorStart = -1
+    private var separatorStartScalar = 0
 
     init(_ out: NormalizationBuffer) {
         bytes = out.bytes
@@ -154,13 +164,17 @@ struct NormalizerWriter {
     @inline(__always)
     mutating func emit(_ v: UInt32, cls: UInt32, origin: Int32) {
         if cls == ScalarClass.separator.rawValue {
-            if separatorStart < 0 { separatorStart = count }
+            if separatorStart < 0 {
+                separatorStart = count
+                separatorStartScalar = scalarCount
+            }
             write(v, origin: origin)
             return
         }
         var adjacent = separatorStart < 0
         if !adjacent, cls == ScalarClass.han.rawValue, lastWordClass == ScalarClass.han.rawValue {
             count = separatorStart
+            scalarCount = separatorStartScalar
             adjacent = true
         }
         separatorStart = -1
@@ -168,7 +182,10 @@ struct NormalizerWriter {
             runCount &+= 1
             let limit = cls == ScalarClass.han.rawValue ? 3 : 4
             if runCount >= limit {
-                if runCount == limit { count = runFirstEnd }
+                if runCount == limit {
+                    count = runFirstEnd
+                    scalarCount = runFirstEndScalar
+                }
                 buffer.extendRun(from: runFirstStart, to: runFirstEnd, end: origin &+ 1)
                 return
             }
@@ -181,6 +198,7 @@ struct NormalizerWriter {
             runFirstStart = count
             write(v, origin: origin)
             runFirstEnd = count
+            runFirstEndScalar = scalarCount
         } else {
             write(v, origin: origin)
         }
@@ -189,31 +207,25 @@ struct NormalizerWriter {
     @inline(__always)
     private mutating func write(_ v: UInt32, origin: Int32) {
         let p = bytes + count
-        let s = starts + count
+        starts[scalarCount] = origin
+        scalarCount &+= 1
         if v < 0x80 {
             p[0] = UInt8(truncatingIfNeeded: v)
-            s[0] = origin
             count &+= 1
         } else if v < 0x800 {
             p[0] = UInt8(truncatingIfNeeded: 0xC0 | (v >> 6))
             p[1] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
-            s[0] = origin
-            s[1] = origin
             count &+= 2
         } else if v < 0x10000 {
             p[0] = UInt8(truncatingIfNeeded: 0xE0 | (v >> 12))
             p[1] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F))
             p[2] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
-            s[0] = origin
-            s[1] = origin
-            s[2] = origin
             count &+= 3
         } else {
             p[0] = UInt8(truncatingIfNeeded: 0xF0 | (v >> 18))
             p[1] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 12) & 0x3F))
             p[2] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F))
             p[3] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
-            for k in 0..<4 { s[k] = origin }
             count &+= 4
         }
     }
