@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // The C boundary: Debian's librdkafka through pkg-config.
@@ -59,7 +60,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "Escalation"),
+        .target(name: "Escalation", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Ledger", dependencies: ["Escalation"]),
         .target(
             name: "Warden",
