@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // The C boundary: Debian's librdkafka through pkg-config.
@@ -61,7 +62,15 @@ let package = Package(
             ]
         ),
         .target(name: "Escalation", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Ledger", dependencies: ["Escalation"]),
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "Escalation",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "Warden",
             dependencies: [

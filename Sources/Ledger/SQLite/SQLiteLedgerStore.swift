@@ -1,0 +1,245 @@
+import Escalation
+import Foundation
+import GRDB
+import Logging
+
+/// The embedded ledger: one SQLite file in WAL mode, for a single node.
+///
+/// Every write is one transaction. Deadline leases are still taken (so several schedulers in
+/// one process, or a restarted one, never fire a flag twice), but SQLite's single writer is what
+/// serialises them.
+public final class SQLiteLedgerStore: LedgerStore {
+    private let database: any DatabaseWriter
+    private let logger: Logger
+
+    /// - Parameter path: a file path, or `:memory:` for a private in-memory database.
+    public init(path: String, logger: Logger) throws {
+        self.logger = logger
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        do {
+            if path == ":memory:" {
+                database = try DatabaseQueue(configuration: configuration)
+            } else {
+                database = try DatabasePool(path: path, configuration: configuration)
+            }
+        } catch {
+            throw LedgerError(code: "open_failed", message: "cannot open \(path): \(error)", isRetriable: false)
+        }
+    }
+
+    public func migrate() async throws {
+        try SQLiteSchema.migrator.migrate(database)
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+    static let decoder = JSONDecoder()
+
+    public func flag(id: String) async throws -> Flag? {
+        try await database.read { db in
+            try Data.fetchOne(db, sql: "SELECT body FROM flags WHERE flag_id = ?", arguments: [id])
+                .map { try Self.decoder.decode(Flag.self, from: $0) }
+        }
+    }
+
+    public func write(_ change: LedgerChange) async throws -> LedgerWriteResult {
+        let flagBody = try change.flag.map { try Self.encoder.encode($0) }
+        let activityBody = try change.groupActivity.map { try Self.encoder.encode($0) }
+        let now = Date().timeIntervalSince1970
+        do {
+            return try await database.write { db -> LedgerWriteResult in
+                if let actionID = change.actionID {
+                    try db.execute(
+                        sql:
+                            "INSERT INTO actions(action_id, flag_id, recorded_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        arguments: [actionID, change.flag?.flagID, now])
+                    if db.changesCount == 0 { return .duplicateAction }
+                }
+                if let flag = change.flag, let flagBody {
+                    let deadline = flag.deadline?.timeIntervalSince1970
+                    if let expected = change.expectedVersion {
+                        try db.execute(
+                            sql: """
+                                UPDATE flags SET status = ?, deadline_at = ?, version = ?, updated_at = ?, body = ?,
+                                    lease_owner = CASE WHEN lease_owner = ? THEN NULL ELSE lease_owner END,
+                                    lease_until = CASE WHEN lease_owner = ? THEN NULL ELSE lease_until END
+                                WHERE flag_id = ? AND version = ?
+                                """,
+                            arguments: [
+                                flag.status.rawValue, deadline, flag.version, now, flagBody, change.releaseLeaseOf,
+                                change.releaseLeaseOf, flag.flagID, expected,
+                            ])
+                    } else {
+                        try db.execute(
+                            sql: """
+                                INSERT INTO flags(flag_id, message_id, group_id, status, deadline_at, version, raised_at,
+                                    updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                                """,
+                            arguments: [
+                                flag.flagID, flag.messageID, flag.groupID, flag.status.rawValue, deadline, flag.version,
+                                flag.raisedAt.timeIntervalSince1970, now, flagBody,
+                            ])
+                    }
+                    if db.changesCount == 0 {
+                        // Roll back the action row too: the change did not happen.
+                        throw ConflictSignal()
+                    }
+                }
+                for event in change.events {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO outbox(event_id, topic, event_key, payload, created_at) VALUES (?, ?, ?, ?, ?)
+                            ON CONFLICT DO NOTHING
+                            """,
+                        arguments: [
+                            event.id, event.topic, event.key, Data(event.payload),
+                            event.createdAt.timeIntervalSince1970,
+                        ])
+                }
+                if let activity = change.groupActivity, let activityBody {
+                    try db.execute(
+                        sql:
+                            "INSERT INTO group_activity(group_id, body) VALUES (?, ?) ON CONFLICT(group_id) DO UPDATE SET body = excluded.body",
+                        arguments: [activity.groupID, activityBody])
+                }
+                return .applied
+            }
+        } catch is ConflictSignal {
+            return .conflict
+        }
+    }
+
+    public func claimDueFlags(now: Date, limit: Int, leaseOwner: String, leaseFor: Duration) async throws -> [Flag] {
+        let at = now.timeIntervalSince1970
+        let until = at + Double(leaseFor.components.seconds) + Double(leaseFor.components.attoseconds) / 1e18
+        return try await database.write { db in
+            let bodies = try Data.fetchAll(
+                db,
+                sql: """
+                    UPDATE flags SET lease_owner = ?, lease_until = ?
+                    WHERE flag_id IN (
+                        SELECT flag_id FROM flags
+                        WHERE deadline_at IS NOT NULL AND deadline_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+                        ORDER BY deadline_at LIMIT ?)
+                    RETURNING body
+                    """,
+                arguments: [leaseOwner, until, at, at, limit])
+            return try bodies.map { try Self.decoder.decode(Flag.self, from: $0) }.sorted {
+                ($0.deadline ?? .distantPast) < ($1.deadline ?? .distantPast)
+            }
+        }
+    }
+
+    public func nextDeadline() async throws -> Date? {
+        try await database.read { db in
+            try Double.fetchOne(db, sql: "SELECT MIN(deadline_at) FROM flags WHERE deadline_at IS NOT NULL")
+                .map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    public func pendingOutbox(createdBefore: Date, limit: Int) async throws -> [OutboxEvent] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT event_id, topic, event_key, payload, created_at FROM outbox
+                    WHERE published_at IS NULL AND created_at <= ? ORDER BY created_at, rowid LIMIT ?
+                    """,
+                arguments: [createdBefore.timeIntervalSince1970, limit]
+            ).map { row in
+                OutboxEvent(
+                    id: row["event_id"], topic: row["topic"], key: row["event_key"],
+                    payload: [UInt8]((row["payload"] as Data?) ?? Data()),
+                    createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            }
+        }
+    }
+
+    public func markPublished(_ ids: [String], at: Date) async throws {
+        guard !ids.isEmpty else { return }
+        try await database.write { db in
+            for id in ids {
+                try db.execute(
+                    sql: "UPDATE outbox SET published_at = ? WHERE event_id = ? AND published_at IS NULL",
+                    arguments: [at.timeIntervalSince1970, id])
+            }
+        }
+    }
+
+    public func groupActivity(_ groupID: String) async throws -> GroupActivity? {
+        try await readBody(GroupActivity.self, table: "group_activity", key: "group_id", groupID)
+    }
+
+    public func groupSnapshot(_ groupID: String) async throws -> GroupSnapshot? {
+        try await readBody(GroupSnapshot.self, table: "group_snapshots", key: "group_id", groupID)
+    }
+
+    public func saveGroupSnapshot(_ groupID: String, _ snapshot: GroupSnapshot) async throws {
+        try await writeBody(snapshot, table: "group_snapshots", key: "group_id", groupID)
+    }
+
+    public func credit(_ userID: String) async throws -> CreditRating? {
+        try await readBody(CreditRating.self, table: "credit", key: "user_id", userID)
+    }
+
+    public func saveCredit(_ userID: String, _ rating: CreditRating) async throws {
+        try await writeBody(rating, table: "credit", key: "user_id", userID)
+    }
+
+    public func flags(groupID: String) async throws -> [Flag] {
+        try await database.read { db in
+            try Data.fetchAll(
+                db, sql: "SELECT body FROM flags WHERE group_id = ? ORDER BY raised_at, flag_id", arguments: [groupID]
+            )
+            .map { try Self.decoder.decode(Flag.self, from: $0) }
+        }
+    }
+
+    public func overdueCount(now: Date) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM flags WHERE deadline_at IS NOT NULL AND deadline_at <= ?",
+                arguments: [now.timeIntervalSince1970]) ?? 0
+        }
+    }
+
+    public func purge(before cutoff: Date) async throws -> Int {
+        let at = cutoff.timeIntervalSince1970
+        return try await database.write { db in
+            try db.execute(
+                sql:
+                    "DELETE FROM actions WHERE flag_id IN (SELECT flag_id FROM flags WHERE deadline_at IS NULL AND raised_at < ?)",
+                arguments: [at])
+            try db.execute(sql: "DELETE FROM flags WHERE deadline_at IS NULL AND raised_at < ?", arguments: [at])
+            let flags = db.changesCount
+            try db.execute(sql: "DELETE FROM outbox WHERE published_at IS NOT NULL AND created_at < ?", arguments: [at])
+            return flags
+        }
+    }
+
+    private func readBody<T: Decodable & Sendable>(_ type: T.Type, table: String, key: String, _ id: String)
+        async throws -> T?
+    {
+        try await database.read { db in
+            try Data.fetchOne(db, sql: "SELECT body FROM \(table) WHERE \(key) = ?", arguments: [id])
+                .map { try Self.decoder.decode(T.self, from: $0) }
+        }
+    }
+
+    private func writeBody<T: Encodable & Sendable>(_ value: T, table: String, key: String, _ id: String) async throws {
+        let body = try Self.encoder.encode(value)
+        try await database.write { db in
+            try db.execute(
+                sql:
+                    "INSERT INTO \(table)(\(key), body) VALUES (?, ?) ON CONFLICT(\(key)) DO UPDATE SET body = excluded.body",
+                arguments: [id, body])
+        }
+    }
+}
+
+/// Thrown inside a write transaction to roll it back when an optimistic check fails.
+struct ConflictSignal: Error {}

@@ -1,0 +1,86 @@
+import Escalation
+import Foundation
+
+/// An event waiting in the outbox: written in the same transaction as the flag change that
+/// produced it, published afterwards, then marked published.
+public struct OutboxEvent: Sendable, Hashable {
+    /// The CloudEvent id: deterministic, the outbox's primary key.
+    public var id: String
+    public var topic: String
+    public var key: String
+    public var payload: [UInt8]
+    public var createdAt: Date
+
+    public init(id: String, topic: String, key: String, payload: [UInt8], createdAt: Date) {
+        self.id = id
+        self.topic = topic
+        self.key = key
+        self.payload = payload
+        self.createdAt = createdAt
+    }
+}
+
+/// One atomic write: a flag change, the events it produced, the action that caused it, and the
+/// group's statistics. All or nothing.
+public struct LedgerChange: Sendable {
+    /// The flag as it must be stored; its `version` is the new version.
+    public var flag: Flag?
+    /// The version the stored flag must have for an update to apply; `nil` inserts a new flag.
+    public var expectedVersion: Int?
+    public var events: [OutboxEvent]
+    /// Recorded once; a replayed action id makes the whole change a no-op.
+    public var actionID: String?
+    public var groupActivity: GroupActivity?
+    /// Releases this worker's lease on the flag, if it held one.
+    public var releaseLeaseOf: String?
+
+    public init(
+        flag: Flag?, expectedVersion: Int?, events: [OutboxEvent], actionID: String? = nil,
+        groupActivity: GroupActivity? = nil, releaseLeaseOf: String? = nil
+    ) {
+        self.flag = flag
+        self.expectedVersion = expectedVersion
+        self.events = events
+        self.actionID = actionID
+        self.groupActivity = groupActivity
+        self.releaseLeaseOf = releaseLeaseOf
+    }
+}
+
+/// What became of a change.
+public enum LedgerWriteResult: Sendable, Equatable {
+    case applied
+    /// The flag already existed (insert) or had another version (update): someone else wrote first.
+    case conflict
+    /// The action id was recorded before: a replay.
+    case duplicateAction
+}
+
+/// The durable store of flags, deadlines, actions, outbox events, group statistics and credit
+/// ratings. Implementations: ``SQLiteLedgerStore`` (one node).
+///
+/// Invariants: a flag and the events of its change are written in one transaction; a due
+/// deadline is leased to one worker at a time, and a lease that expires (dead worker) can be
+/// claimed again.
+public protocol LedgerStore: Sendable {
+    func migrate() async throws
+    func flag(id: String) async throws -> Flag?
+    func write(_ change: LedgerChange) async throws -> LedgerWriteResult
+    /// Leases up to `limit` open flags whose deadline is at or before `now` and not leased.
+    func claimDueFlags(now: Date, limit: Int, leaseOwner: String, leaseFor: Duration) async throws -> [Flag]
+    /// The earliest live deadline, leased or not.
+    func nextDeadline() async throws -> Date?
+    func pendingOutbox(createdBefore: Date, limit: Int) async throws -> [OutboxEvent]
+    func markPublished(_ ids: [String], at: Date) async throws
+    func groupActivity(_ groupID: String) async throws -> GroupActivity?
+    func groupSnapshot(_ groupID: String) async throws -> GroupSnapshot?
+    func saveGroupSnapshot(_ groupID: String, _ snapshot: GroupSnapshot) async throws
+    func credit(_ userID: String) async throws -> CreditRating?
+    func saveCredit(_ userID: String, _ rating: CreditRating) async throws
+    /// Every flag of a group, oldest first (the owner's diligence record).
+    func flags(groupID: String) async throws -> [Flag]
+    /// Open flags past due: the scheduler's backlog.
+    func overdueCount(now: Date) async throws -> Int
+    /// Deletes closed flags raised before `cutoff`, their actions and published events.
+    func purge(before cutoff: Date) async throws -> Int
+}

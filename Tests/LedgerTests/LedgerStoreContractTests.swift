@@ -1,0 +1,137 @@
+import Escalation
+import Foundation
+import Logging
+import Testing
+
+@testable import Ledger
+
+/// The contract every ledger store must meet, run against each store.
+@Suite struct LedgerStoreContractTests {
+    static func stores() throws -> [any LedgerStore] {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString).sqlite")
+            .path
+        return [
+            try SQLiteLedgerStore(path: ":memory:", logger: Logger(label: "test")),
+            try SQLiteLedgerStore(path: file, logger: Logger(label: "test")),
+        ]
+    }
+
+    let chain = ResponsibilityChain()
+    let t0 = Date(timeIntervalSince1970: 1_795_338_000)
+
+    func raise(_ id: String, group: String = "g-1", owner: String? = "u-1") -> Decision {
+        chain.raise(
+            FlaggedMessage(
+                messageID: id, groupID: group, senderID: "u-7",
+                group: GroupSnapshot(ownerID: owner, adminIDs: [], memberCount: 40),
+                categories: [
+                    CategoryFinding(category: "fraud", score: 0.8, rules: ["r1"], evidence: [.text(start: 1, end: 3)])
+                ],
+                severity: .high),
+            existing: nil, groupIsPrimarilyIllegal: false, now: t0)
+    }
+
+    func change(_ decision: Decision, expected: Int? = nil, action: String? = nil, lease: String? = nil) -> LedgerChange
+    {
+        LedgerChange(
+            flag: decision.flag, expectedVersion: expected,
+            events: decision.events.map {
+                OutboxEvent(
+                    id: $0.id, topic: "t", key: $0.event.groupID, payload: Array($0.id.utf8), createdAt: $0.time)
+            }, actionID: action, releaseLeaseOf: lease)
+    }
+
+    @Test(arguments: try stores())
+    func migrationsAreIdempotentAndAFlagReadsBack(store: any LedgerStore) async throws {
+        try await store.migrate()
+        try await store.migrate()
+        let decision = raise("m-1")
+        #expect(try await store.write(change(decision)) == .applied)
+        #expect(try await store.flag(id: decision.flag!.flagID) == decision.flag)
+        // The same new flag written again (a replay after a crash) is a conflict, not a duplicate row.
+        #expect(try await store.write(change(decision)) == .conflict)
+        #expect(try await store.flags(groupID: "g-1").count == 1)
+    }
+
+    @Test(arguments: try stores())
+    func optimisticVersionsAndActionReplaysAreDetected(store: any LedgerStore) async throws {
+        try await store.migrate()
+        let raised = raise("m-2")
+        _ = try await store.write(change(raised))
+        let action = AuthorizedAction(
+            actionID: "a-1", actorID: "u-1", role: .owner, action: .report, at: t0.addingTimeInterval(5))
+        let resolved = chain.apply(action, to: raised.flag!)
+        #expect(try await store.write(change(resolved, expected: 1, action: "a-1")) == .applied)
+        #expect(try await store.write(change(resolved, expected: 1, action: "a-1")) == .duplicateAction)
+        // A stale version loses, and its action id is not consumed.
+        #expect(try await store.write(change(resolved, expected: 1, action: "a-9")) == .conflict)
+        #expect(try await store.write(change(resolved, expected: 2, action: "a-9")) == .applied)
+        #expect(try await store.flag(id: raised.flag!.flagID)?.status == .resolved)
+    }
+
+    @Test(arguments: try stores())
+    func leasesPreventDoubleClaimsAndExpire(store: any LedgerStore) async throws {
+        try await store.migrate()
+        for id in ["m-a", "m-b", "m-c"] { _ = try await store.write(change(raise(id))) }
+        let due = t0.addingTimeInterval(3601)
+        #expect(try await store.claimDueFlags(now: t0, limit: 10, leaseOwner: "w1", leaseFor: .seconds(30)).isEmpty)
+        let first = try await store.claimDueFlags(now: due, limit: 2, leaseOwner: "w1", leaseFor: .seconds(30))
+        let second = try await store.claimDueFlags(now: due, limit: 10, leaseOwner: "w2", leaseFor: .seconds(30))
+        #expect(first.count == 2)
+        #expect(second.count == 1)
+        #expect(Set(first.map(\.flagID)).isDisjoint(with: second.map(\.flagID)))
+        #expect(try await store.claimDueFlags(now: due, limit: 10, leaseOwner: "w3", leaseFor: .seconds(30)).isEmpty)
+        // w1 dies: after its lease expires another worker takes its flags.
+        let later = due.addingTimeInterval(31)
+        let retaken = try await store.claimDueFlags(now: later, limit: 10, leaseOwner: "w3", leaseFor: .seconds(30))
+        #expect(retaken.count == 3)
+        // Handling a claim writes the escalation and releases the lease; the flag's next deadline is the provider's.
+        let fired = chain.deadlineFired(retaken[0], now: later)
+        #expect(try await store.write(change(fired, expected: retaken[0].version, lease: "w3")) == .applied)
+        #expect(try await store.overdueCount(now: later) == 2)
+        #expect(try await store.nextDeadline() == retaken[1].deadline)
+    }
+
+    @Test(arguments: try stores())
+    func outboxIsWrittenWithTheFlagAndDrainedOnce(store: any LedgerStore) async throws {
+        try await store.migrate()
+        let decision = raise("m-o")
+        _ = try await store.write(change(decision))
+        let pending = try await store.pendingOutbox(createdBefore: t0, limit: 10)
+        #expect(pending.map(\.id) == decision.events.map(\.id))
+        try await store.markPublished(pending.map(\.id), at: t0)
+        #expect(try await store.pendingOutbox(createdBefore: t0, limit: 10).isEmpty)
+    }
+
+    @Test(arguments: try stores())
+    func groupStateAndCreditRoundTrip(store: any LedgerStore) async throws {
+        try await store.migrate()
+        var activity = GroupActivity(groupID: "g-9")
+        activity.recordMessage(flagged: true, at: t0, window: .seconds(3600))
+        _ = try await store.write(LedgerChange(flag: nil, expectedVersion: nil, events: [], groupActivity: activity))
+        #expect(try await store.groupActivity("g-9") == activity)
+        let snapshot = GroupSnapshot(ownerID: "u-1", adminIDs: ["u-2"], memberCount: 3)
+        try await store.saveGroupSnapshot("g-9", snapshot)
+        #expect(try await store.groupSnapshot("g-9") == snapshot)
+        let rating = CreditRating(score: 70, updatedAt: t0)
+        try await store.saveCredit("u-7", rating)
+        #expect(try await store.credit("u-7") == rating)
+    }
+
+    @Test(arguments: try stores())
+    func purgeRemovesOnlyClosedFlagsOlderThanRetention(store: any LedgerStore) async throws {
+        try await store.migrate()
+        let open = raise("m-open")
+        let closed = raise("m-closed")
+        _ = try await store.write(change(open))
+        _ = try await store.write(change(closed))
+        let resolved = chain.apply(
+            AuthorizedAction(actionID: "a", actorID: "ops", role: .provider, action: .dismiss, at: t0), to: closed.flag!
+        )
+        _ = try await store.write(change(resolved, expected: 1))
+        #expect(try await store.purge(before: t0) == 0)
+        #expect(try await store.purge(before: t0.addingTimeInterval(1)) == 1)
+        #expect(try await store.flag(id: open.flag!.flagID) != nil)
+        #expect(try await store.flag(id: closed.flag!.flagID) == nil)
+    }
+}
