@@ -52,7 +52,7 @@ extension CompiledRuleSet {
 
     @inline(__always)
     private func start(_ m: RawMatch, _ workspace: ScanWorkspace) -> Int32 {
-        switch patterns[Int(m.pattern)].start {
+        switch starts[Int(m.pattern)] {
         case .literal(let length): return m.to - length
         case .reported: return m.from
         case .finder(let k): return workspace.leftmostStart(finders[k], end: m.to) ?? 0
@@ -62,8 +62,8 @@ extension CompiledRuleSet {
 
     private func collect(_ workspace: ScanWorkspace, attachment: Int?, hits: inout [Hit], cancelled: inout [Bool]) {
         var spans: [(from: Int32, to: Int32, allow: Int)] = []
-        for m in workspace.matches {
-            guard case .allow(let a) = patterns[Int(m.pattern)].owner, a >= 0 else { continue }
+        for m in workspace.matches where hasAllowPatterns {
+            guard case .allow(let a) = owners[Int(m.pattern)], a >= 0 else { continue }
             if allows[a].scope == .message {
                 if cancelled.isEmpty { cancelled = Array(repeating: false, count: categories.count) }
                 if allows[a].categories.isEmpty {
@@ -77,7 +77,7 @@ extension CompiledRuleSet {
         }
         let buffer = workspace.buffer
         for m in workspace.matches {
-            guard case .rule(let r) = patterns[Int(m.pattern)].owner else { continue }
+            guard case .rule(let r) = owners[Int(m.pattern)] else { continue }
             let from = start(m, workspace)
             let category = rules[r].category
             if category >= 0, !cancelled.isEmpty, cancelled[category] { continue }
@@ -122,7 +122,9 @@ extension CompiledRuleSet {
                 }
             }
             return Verdict(
-                categories: [.init(category: category.id, score: rule.weight, rules: [rule.id], evidence: evidence)],
+                categories: [
+                    .init(category: category.id, score: rule.weight, rules: ruleIDLists[first], evidence: evidence)
+                ],
                 severity: max(category.severity, rule.severity ?? category.severity), packVersion: packVersion)
         }
         // Hits are few per message: small arrays and linear scans beat hashing here.

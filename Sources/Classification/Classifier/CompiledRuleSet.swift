@@ -59,6 +59,14 @@ final class CompiledRuleSet: Sendable {
     let cooccurrences: [Cooccurrence]
     let allows: [Allow]
     let patterns: [PatternInfo]
+    /// `patterns[i].owner` and `.start`, as plain arrays for the per-match loop (no strings to
+    /// retain).
+    let owners: [Owner]
+    let starts: [StartMode]
+    /// Whether any pattern belongs to an allow-list (otherwise the allow pass is skipped).
+    let hasAllowPatterns: Bool
+    /// `[rules[i].id]`, prebuilt for single-rule verdicts.
+    let ruleIDLists: [[String]]
     /// Extracted-item kind → the virtual signal rule `extracted.<kind>` that co-occurrence rules use.
     let extractedRules: [String: Int]
     let categoryIndex: [String: Int]
@@ -173,6 +181,13 @@ final class CompiledRuleSet: Sendable {
         self.rules = rules
         self.allows = allows
         patterns = infos
+        owners = infos.map(\.owner)
+        starts = infos.map(\.start)
+        hasAllowPatterns = infos.contains {
+            if case .allow(let a) = $0.owner { return a >= 0 }
+            return false
+        }
+        ruleIDLists = rules.map { [$0.id] }
         self.finders = finders
         clean = Verdict(categories: [], severity: nil, packVersion: pack.packVersion)
     }
