@@ -1,0 +1,77 @@
+import Classification
+import Foundation
+import KafkaClient
+import Metrics
+import WorkerPool
+
+/// The `chat.group.messages` handler: privacy gate, then classification, then the chain.
+///
+/// Private chats (direct, family) stop at the envelope: their text and attachments are never
+/// parsed, classified, stored or logged; they are only counted.
+public struct MessageRecordHandler: RecordHandler {
+    public enum Message: Sendable {
+        case privateChat
+        case group(GroupMessage)
+    }
+
+    let decoder: ContractDecoder
+    let classifier: any Classifier
+    let core: ModerationCore
+    let topic: String
+
+    public init(decoder: ContractDecoder, classifier: any Classifier, core: ModerationCore, topic: String) {
+        self.decoder = decoder
+        self.classifier = classifier
+        self.core = core
+        self.topic = topic
+    }
+
+    public func decode(_ record: KafkaRecord) throws -> Message {
+        let bytes = record.value ?? []
+        let envelope = try decoder.envelope(bytes)
+        if envelope.kind.isPrivate { return .privateChat }
+        return .group(try decoder.message(bytes))
+    }
+
+    public func handle(_ message: Message, record: KafkaRecord) async throws {
+        switch message {
+        case .privateChat:
+            Counter(label: MetricName.privateMessages).increment()
+            Counter(label: MetricName.records, dimensions: [("topic", topic), ("outcome", "private")]).increment()
+        case .group(let groupMessage):
+            let verdict = classifier.classify(
+                text: groupMessage.text,
+                attachments: groupMessage.attachments.map {
+                    MessageAttachment(kind: $0.kind.rawValue, url: $0.url, pdq: $0.pdq, md5: $0.md5, name: $0.name)
+                })
+            try await core.handle(message: groupMessage, verdict: verdict)
+            Counter(label: MetricName.records, dimensions: [("topic", topic), ("outcome", "handled")]).increment()
+        }
+    }
+}
+
+/// The `moderation.actions` handler.
+public struct ActionRecordHandler: RecordHandler {
+    let decoder: ContractDecoder
+    let core: ModerationCore
+    let topic: String
+
+    public init(decoder: ContractDecoder, core: ModerationCore, topic: String) {
+        self.decoder = decoder
+        self.core = core
+        self.topic = topic
+    }
+
+    public func decode(_ record: KafkaRecord) throws -> (action: ModerationAction, atText: String?) {
+        let bytes = record.value ?? []
+        let action = try decoder.action(bytes)
+        // The signature covers `at` exactly as sent, so keep its text.
+        let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+        return (action, object?["at"] as? String)
+    }
+
+    public func handle(_ message: (action: ModerationAction, atText: String?), record: KafkaRecord) async throws {
+        try await core.handle(action: message.action, atText: message.atText)
+        Counter(label: MetricName.records, dimensions: [("topic", topic), ("outcome", "handled")]).increment()
+    }
+}

@@ -1,0 +1,98 @@
+import Classification
+import Escalation
+import Foundation
+import Ledger
+import Logging
+import Metrics
+import Synchronization
+
+/// The decisions shared by every role: a flagged message, an action, a due deadline. Each one
+/// reads the ledger, asks the pure responsibility chain, writes the result and its events in
+/// one ledger transaction, then publishes the events and marks them published. A crash between
+/// the write and the publish leaves the events in the outbox for the relay.
+public final class ModerationCore: Sendable {
+    let store: any LedgerStore
+    let chain: ResponsibilityChain
+    let alertPolicy: GroupAlertPolicy
+    let authorizer: ActionAuthorizer
+    let encoder: EventEncoder
+    let publisher: any EventPublisher
+    let creditPolicy = CreditRating.Policy()
+    let now: @Sendable () -> Date
+    let logger: Logger
+    /// Group statistics of groups this worker has seen; the ledger has the durable copy.
+    let activity = Mutex<[String: (value: GroupActivity, unsaved: Int)]>([:])
+    let snapshots = Mutex<[String: GroupSnapshot]>([:])
+
+    /// Clean messages counted before a group's statistics are written back.
+    static let activityFlushEvery = 25
+
+    public init(
+        store: any LedgerStore, chain: ResponsibilityChain, alertPolicy: GroupAlertPolicy, authorizer: ActionAuthorizer,
+        encoder: EventEncoder, publisher: any EventPublisher, now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger
+    ) {
+        self.store = store
+        self.chain = chain
+        self.alertPolicy = alertPolicy
+        self.authorizer = authorizer
+        self.encoder = encoder
+        self.publisher = publisher
+        self.now = now
+        self.logger = logger
+    }
+
+    /// Writes a change and, when it applied, publishes its events at once.
+    @discardableResult
+    func commit(_ change: LedgerChange) async throws -> LedgerWriteResult {
+        let result = try await store.write(change)
+        if result == .applied, !change.events.isEmpty {
+            try await publisher.publish(change.events)
+            try await store.markPublished(change.events.map(\.id), at: now())
+        }
+        return result
+    }
+
+    // MARK: Group statistics
+
+    func loadActivity(_ groupID: String) async throws -> GroupActivity {
+        if let cached = activity.withLock({ $0[groupID]?.value }) { return cached }
+        let stored = try await store.groupActivity(groupID) ?? GroupActivity(groupID: groupID)
+        activity.withLock { $0[groupID] = (stored, 0) }
+        return stored
+    }
+
+    /// Keeps `value` as the group's statistics; returns whether it is due to be written back.
+    func keepActivity(_ value: GroupActivity, written: Bool) -> Bool {
+        activity.withLock { cache in
+            let unsaved = written ? 0 : (cache[value.groupID]?.unsaved ?? 0) + 1
+            cache[value.groupID] = (value, unsaved)
+            return unsaved >= Self.activityFlushEvery
+        }
+    }
+
+    /// Stores the latest snapshot of a group when it changed; action authorisation reads it.
+    func rememberSnapshot(_ groupID: String, _ snapshot: GroupSnapshot) async throws {
+        let changed = snapshots.withLock { cache in
+            if cache[groupID] == snapshot { return false }
+            cache[groupID] = snapshot
+            return true
+        }
+        if changed { try await store.saveGroupSnapshot(groupID, snapshot) }
+    }
+
+    func alertEvents(_ alerts: [GroupAlert], at time: Date, activity: GroupActivity) -> [IdentifiedEvent] {
+        alerts.map { alert in
+            let count = alert.reason == .primarilyIllegalContent ? activity.contentAlerts : activity.negligenceAlerts
+            return IdentifiedEvent(
+                id: "\(alert.groupID):group.alert:\(alert.reason.rawValue):\(count)", time: time, event: .groupAlert(alert))
+        }
+    }
+
+    func record(alerts: [GroupAlert]) {
+        for alert in alerts {
+            Counter(label: MetricName.groupAlerts, dimensions: [("reason", alert.reason.rawValue)]).increment()
+            logger.warning("group alert", metadata: [LogKey.eventType: "group.alert", "reason": "\(alert.reason.rawValue)"])
+        }
+    }
+}

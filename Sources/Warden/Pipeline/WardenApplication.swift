@@ -1,0 +1,134 @@
+import Classification
+import Escalation
+import Foundation
+import KafkaClient
+import Ledger
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import WorkerPool
+
+/// Builds the services of one GroupWarden process from its configuration: the one entry point
+/// `run`, `demo` and the end-to-end tests share.
+public struct WardenApplication: Sendable {
+    /// The services to run in a `ServiceGroup`, in start order.
+    public var services: [any Service]
+    /// The ledger, for reports and tests.
+    public var store: any LedgerStore
+    public var core: ModerationCore
+
+    public static func build(
+        config: WardenConfiguration, registry: PrometheusCollectorRegistry, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) async throws -> WardenApplication {
+        var logger = logger
+        logger[metadataKey: LogKey.workerID] = "\(config.workerID)"
+        let store = try makeLedgerStore(url: config.ledger.url, logger: logger)
+        try await store.migrate()
+
+        var kafkaProperties = config.kafka.properties
+        kafkaProperties["bootstrap.servers"] = config.kafka.bootstrapServers
+        let producer = try KafkaProducer(configuration: KafkaConfiguration(kafkaProperties), logger: logger)
+        let publisher = KafkaEventPublisher(producer: producer)
+        let core = ModerationCore(
+            store: store, chain: ResponsibilityChain(policy: config.escalationPolicy),
+            alertPolicy: config.groupAlertPolicy,
+            authorizer: ActionAuthorizer(signingKey: config.actionSigningKey.map { Array($0.utf8) }),
+            encoder: EventEncoder(source: config.eventSource, topics: config.topics), publisher: publisher, now: now,
+            logger: logger)
+        let decoder = ContractDecoder(maxTextBytes: config.classification.maxTextBytes)
+
+        var services: [any Service] = []
+        var consumers: [KafkaConsumer] = []
+        func consumer() throws -> KafkaConsumer {
+            var properties = kafkaProperties
+            properties["group.id"] = config.kafka.groupID
+            properties["client.id"] = "groupwarden-\(config.workerID)"
+            let consumer = try KafkaConsumer(configuration: KafkaConfiguration(properties), logger: logger)
+            consumers.append(consumer)
+            return consumer
+        }
+        if config.roles.contains(.classify) {
+            let classifier = try RuleClassifier(ruleFiles: config.classification.rulePacks)
+            Gauge(label: MetricName.rulePackVersion).record(Double(classifier.packVersion.split(separator: "@").last ?? "0") ?? 0)
+            services.append(RulePackWatcher(classifier: classifier, files: config.classification.rulePacks, logger: logger))
+            services.append(
+                WorkerPool(
+                    consumer: try consumer(), deadLetterProducer: producer,
+                    handler: MessageRecordHandler(
+                        decoder: decoder, classifier: classifier, core: core, topic: config.topics.messages),
+                    configuration: config.poolConfiguration(topic: config.topics.messages), logger: logger))
+        }
+        if config.roles.contains(.actions) {
+            services.append(
+                WorkerPool(
+                    consumer: try consumer(), deadLetterProducer: producer,
+                    handler: ActionRecordHandler(decoder: decoder, core: core, topic: config.topics.actions),
+                    configuration: config.poolConfiguration(topic: config.topics.actions), logger: logger))
+        }
+        if config.roles.contains(.scheduler) {
+            let leaseOwner = config.workerID
+            services.append(
+                DeadlineScheduler(
+                    store: store, leaseOwner: leaseOwner, batchSize: config.scheduler.batchSize,
+                    lease: config.scheduler.lease, pollInterval: config.scheduler.pollInterval, now: now, logger: logger
+                ) { flag in try await core.handleDue(flag, leaseOwner: leaseOwner) })
+            services.append(RetentionPurge(store: store, retention: config.ledger.retention, now: now, logger: logger))
+        }
+        services.append(OutboxRelay(store: store, now: now, logger: logger) { try await publisher.publish($0) })
+        services.append(LedgerGauges(store: store, now: now))
+        if config.admin.port > 0 {
+            let probe = WorkerReadiness(store: store, consumers: consumers, now: now)
+            services.append(
+                AdminServer.application(
+                    host: config.admin.host, port: config.admin.port, registry: registry, probe: probe, logger: logger))
+        }
+        services.append(ProducerFlusher(producer: producer))
+        return WardenApplication(services: services, store: store, core: core)
+    }
+}
+
+/// Ready when every consumer has partitions (or the process only schedules) and the ledger answers.
+struct WorkerReadiness: ReadinessProbe {
+    let store: any LedgerStore
+    let consumers: [KafkaConsumer]
+    let now: @Sendable () -> Date
+
+    func readiness() async -> Readiness {
+        var problems: [String] = []
+        do { _ = try await store.nextDeadline() } catch { problems.append("ledger unreachable") }
+        for consumer in consumers where ((try? consumer.assignment()) ?? []).isEmpty {
+            problems.append("no partitions assigned")
+        }
+        return Readiness(problems: problems)
+    }
+}
+
+/// Publishes ledger gauges (overdue deadlines) every few seconds.
+struct LedgerGauges: Service {
+    let store: any LedgerStore
+    let now: @Sendable () -> Date
+
+    func run() async throws {
+        let overdue = Gauge(label: MetricName.overdueDeadlines)
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                if let count = try? await store.overdueCount(now: now().addingTimeInterval(-1)) {
+                    overdue.record(count)
+                }
+                try? await Task.sleep(for: .seconds(5))
+            }
+        }
+    }
+}
+
+/// Flushes the shared producer when the process shuts down, after the pools have drained.
+struct ProducerFlusher: Service {
+    let producer: KafkaProducer
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try? producer.flush(timeout: .seconds(10))
+    }
+}
