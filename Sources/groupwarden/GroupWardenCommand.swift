@@ -7,7 +7,10 @@ struct GroupWardenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "groupwarden",
         abstract: "Group-chat moderation worker: classify, flag, notify owners, escalate.",
-        subcommands: [ConfigCommand.self, DevBrokerCommand.self, ClassifyCommand.self, RulesCommand.self]
+        subcommands: [
+            RunCommand.self, DemoCommand.self, ConfigCommand.self, DevBrokerCommand.self, ClassifyCommand.self,
+            RulesCommand.self, LedgerCommand.self,
+        ]
     )
 
     /// Prints `CommandFailure`s as one line and exits 2; everything else as ArgumentParser does.

@@ -33,7 +33,9 @@ public struct EventEncoder: Sendable {
         try events.map(outboxEvent)
     }
 
-    private func envelope<Payload: Encodable & Sendable>(_ identified: IdentifiedEvent, _ data: Payload) throws -> [UInt8] {
+    private func envelope<Payload: Encodable & Sendable>(_ identified: IdentifiedEvent, _ data: Payload) throws
+        -> [UInt8]
+    {
         try CloudEvent(
             id: identified.id, source: source, type: identified.event.type, time: identified.time,
             subject: identified.event.groupID, data: data

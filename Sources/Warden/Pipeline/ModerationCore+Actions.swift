@@ -36,7 +36,8 @@ extension ModerationCore {
         case .duplicateAction: return
         case .applied:
             if let resolution = decision.flag?.resolution {
-                Counter(label: MetricName.resolutions, dimensions: [("resolved_by", resolution.by.rawValue)]).increment()
+                Counter(label: MetricName.resolutions, dimensions: [("resolved_by", resolution.by.rawValue)])
+                    .increment()
                 logger.info(
                     "flag resolved", metadata: [LogKey.flagID: "\(flag.flagID)", LogKey.eventType: "flag.resolved"])
             }

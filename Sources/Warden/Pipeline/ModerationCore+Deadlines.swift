@@ -31,12 +31,16 @@ extension ModerationCore {
         if let activityChange { _ = keepActivity(activityChange, written: true) }
         if ownerMissed, let owner = flag.ownerID { try await lowerCredit(of: owner, for: .missedDeadline, at: time) }
         if case .flagEscalated(let data)? = decision.events.first?.event {
-            Counter(label: MetricName.escalations, dimensions: [("level", data.level.rawValue), ("reason", data.reason.rawValue)])
-                .increment()
+            Counter(
+                label: MetricName.escalations,
+                dimensions: [("level", data.level.rawValue), ("reason", data.reason.rawValue)]
+            )
+            .increment()
             logger.info(
                 "flag escalated",
                 metadata: [
-                    LogKey.flagID: "\(flag.flagID)", LogKey.eventType: "flag.escalated", "reason": "\(data.reason.rawValue)",
+                    LogKey.flagID: "\(flag.flagID)", LogKey.eventType: "flag.escalated",
+                    "reason": "\(data.reason.rawValue)",
                 ])
         }
     }

@@ -26,7 +26,9 @@ extension ModerationCore {
             let due = keepActivity(activity, written: !events.isEmpty)
             if !events.isEmpty || due {
                 try await commit(
-                    LedgerChange(flag: nil, expectedVersion: nil, events: try encoder.outboxEvents(events), groupActivity: activity))
+                    LedgerChange(
+                        flag: nil, expectedVersion: nil, events: try encoder.outboxEvents(events),
+                        groupActivity: activity))
             }
             return
         }
@@ -43,7 +45,8 @@ extension ModerationCore {
         events = decision.events + events
         let result = try await commit(
             LedgerChange(
-                flag: decision.flag, expectedVersion: nil, events: try encoder.outboxEvents(events), groupActivity: activity))
+                flag: decision.flag, expectedVersion: nil, events: try encoder.outboxEvents(events),
+                groupActivity: activity))
         _ = keepActivity(activity, written: true)
         guard result == .applied, let flag = decision.flag else { return }
         try await lowerCredit(of: message.senderID, for: .violation(severity), at: time)
@@ -51,12 +54,16 @@ extension ModerationCore {
             Counter(label: MetricName.flags, dimensions: [("category", category.category)]).increment()
         }
         if flag.route == .provider, case .flagEscalated(let data)? = decision.events.last?.event {
-            Counter(label: MetricName.escalations, dimensions: [("level", "provider"), ("reason", data.reason.rawValue)])
-                .increment()
+            Counter(
+                label: MetricName.escalations, dimensions: [("level", "provider"), ("reason", data.reason.rawValue)]
+            )
+            .increment()
         }
         logger.info(
             "flag raised",
-            metadata: [LogKey.flagID: "\(flag.flagID)", LogKey.eventType: "flag.raised", "route": "\(flag.route.rawValue)"])
+            metadata: [
+                LogKey.flagID: "\(flag.flagID)", LogKey.eventType: "flag.raised", "route": "\(flag.route.rawValue)",
+            ])
     }
 
     func lowerCredit(of userID: String, for event: CreditRating.Event, at time: Date) async throws {

@@ -85,14 +85,16 @@ public final class ModerationCore: Sendable {
         alerts.map { alert in
             let count = alert.reason == .primarilyIllegalContent ? activity.contentAlerts : activity.negligenceAlerts
             return IdentifiedEvent(
-                id: "\(alert.groupID):group.alert:\(alert.reason.rawValue):\(count)", time: time, event: .groupAlert(alert))
+                id: "\(alert.groupID):group.alert:\(alert.reason.rawValue):\(count)", time: time,
+                event: .groupAlert(alert))
         }
     }
 
     func record(alerts: [GroupAlert]) {
         for alert in alerts {
             Counter(label: MetricName.groupAlerts, dimensions: [("reason", alert.reason.rawValue)]).increment()
-            logger.warning("group alert", metadata: [LogKey.eventType: "group.alert", "reason": "\(alert.reason.rawValue)"])
+            logger.warning(
+                "group alert", metadata: [LogKey.eventType: "group.alert", "reason": "\(alert.reason.rawValue)"])
         }
     }
 }

@@ -51,8 +51,10 @@ public struct WardenApplication: Sendable {
         }
         if config.roles.contains(.classify) {
             let classifier = try RuleClassifier(ruleFiles: config.classification.rulePacks)
-            Gauge(label: MetricName.rulePackVersion).record(Double(classifier.packVersion.split(separator: "@").last ?? "0") ?? 0)
-            services.append(RulePackWatcher(classifier: classifier, files: config.classification.rulePacks, logger: logger))
+            Gauge(label: MetricName.rulePackVersion).record(
+                Double(classifier.packVersion.split(separator: "@").last ?? "0") ?? 0)
+            services.append(
+                RulePackWatcher(classifier: classifier, files: config.classification.rulePacks, logger: logger))
             services.append(
                 WorkerPool(
                     consumer: try consumer(), deadLetterProducer: producer,

@@ -52,12 +52,21 @@ public struct DemoScenario: Sendable {
                     id: "g-\(index + 1)", ownerID: "owner-\(index + 1)", adminIDs: ["admin-\(index + 1)"],
                     memberCount: sizes[index % sizes.count], behaviour: behaviour, kind: "group"))
         }
-        groups.append(Group(id: "g-offender", ownerID: "owner-x", adminIDs: [], memberCount: 50, behaviour: .offender, kind: "group"))
-        groups.append(Group(id: "g-ownerless", ownerID: nil, adminIDs: [], memberCount: 35, behaviour: .ownerless, kind: "group"))
         groups.append(
-            Group(id: "g-channel", ownerID: "owner-c", adminIDs: ["admin-c"], memberCount: 200, behaviour: .turnsObscene, kind: "group"))
-        groups.append(Group(id: "f-family", ownerID: "mum", adminIDs: [], memberCount: 4, behaviour: .privateChat, kind: "family"))
-        groups.append(Group(id: "d-direct", ownerID: nil, adminIDs: [], memberCount: 2, behaviour: .privateChat, kind: "direct"))
+            Group(
+                id: "g-offender", ownerID: "owner-x", adminIDs: [], memberCount: 50, behaviour: .offender, kind: "group"
+            ))
+        groups.append(
+            Group(id: "g-ownerless", ownerID: nil, adminIDs: [], memberCount: 35, behaviour: .ownerless, kind: "group"))
+        groups.append(
+            Group(
+                id: "g-channel", ownerID: "owner-c", adminIDs: ["admin-c"], memberCount: 200, behaviour: .turnsObscene,
+                kind: "group"))
+        groups.append(
+            Group(id: "f-family", ownerID: "mum", adminIDs: [], memberCount: 4, behaviour: .privateChat, kind: "family")
+        )
+        groups.append(
+            Group(id: "d-direct", ownerID: nil, adminIDs: [], memberCount: 2, behaviour: .privateChat, kind: "direct"))
         self.groups = groups
 
         var messages: [PlannedMessage] = []
@@ -95,9 +104,11 @@ public struct DemoScenario: Sendable {
 
     static func json(id: String, group: Group, sender: String, text: String, sentAt: Date) -> [UInt8] {
         let object: [String: Any] = [
-            "message_id": id, "group_id": group.id, "sender_id": sender, "sent_at": RFC3339.format(sentAt), "text": text,
+            "message_id": id, "group_id": group.id, "sender_id": sender, "sent_at": RFC3339.format(sentAt),
+            "text": text,
             "group": [
-                "owner_id": group.ownerID as Any? ?? NSNull(), "admin_ids": group.adminIDs, "member_count": group.memberCount,
+                "owner_id": group.ownerID as Any? ?? NSNull(), "admin_ids": group.adminIDs,
+                "member_count": group.memberCount,
                 "kind": group.kind,
             ] as [String: Any],
         ]

@@ -39,7 +39,8 @@ public struct DemoTally: Sendable {
         case "flag.resolved": resolutions[(data["resolved_by"] as? String) ?? "?", default: 0] += 1
         case "flag.escalated":
             escalations["\(data["level"] as? String ?? "?")/\(data["reason"] as? String ?? "?")", default: 0] += 1
-        case "group.alert": alerts["\(data["group_id"] as? String ?? "?") \(data["reason"] as? String ?? "?")", default: 0] += 1
+        case "group.alert":
+            alerts["\(data["group_id"] as? String ?? "?") \(data["reason"] as? String ?? "?")", default: 0] += 1
         default: break
         }
         return (type, data)
@@ -53,8 +54,10 @@ public struct DemoTally: Sendable {
     public func progressLine(elapsed: Double) -> String {
         let escalated = escalations.values.reduce(0, +)
         return String(
-            format: "[%5.1fs] sent %d (private %d) | flags %d | notices %d | actions %d | resolved %d | escalated %d | alerts %d | dlq %d",
-            elapsed, messagesSent, privateSent, flagsRaised.count, notices, actionsSent, resolutions.values.reduce(0, +),
+            format:
+                "[%5.1fs] sent %d (private %d) | flags %d | notices %d | actions %d | resolved %d | escalated %d | alerts %d | dlq %d",
+            elapsed, messagesSent, privateSent, flagsRaised.count, notices, actionsSent,
+            resolutions.values.reduce(0, +),
             escalated, alerts.count, deadLetters)
     }
 
@@ -67,7 +70,8 @@ public struct DemoTally: Sendable {
             }
         }
         out += "messages sent            \(messagesSent) (private, never inspected: \(privateSent))\n"
-        out += "flags raised             \(flagsRaised.count) (expected \(expectedFlags.count), missing \(missing.count), "
+        out +=
+            "flags raised             \(flagsRaised.count) (expected \(expectedFlags.count), missing \(missing.count), "
         out += "unexpected \(unexpected.count), raised twice \(raisedTwice))\n"
         out += "owner notices            \(notices)\nowner/admin actions sent \(actionsSent)\n"
         out += "duplicate event ids      \(duplicateEvents)\ndead letters             \(deadLetters)\n"
