@@ -24,9 +24,10 @@ public struct EventEncoder: Sendable {
         case .flagResolved(let data): bytes = try envelope(identified, data)
         case .groupAlert(let data): bytes = try envelope(identified, data)
         }
+        // `createdAt` is wall-clock time, not the event's logical time: the outbox relay uses it
+        // to leave fresh events to the direct publish path.
         return OutboxEvent(
-            id: identified.id, topic: type.topic(in: topics), key: event.groupID, payload: bytes,
-            createdAt: identified.time)
+            id: identified.id, topic: type.topic(in: topics), key: event.groupID, payload: bytes, createdAt: Date())
     }
 
     public func outboxEvents(_ events: [IdentifiedEvent]) throws -> [OutboxEvent] {

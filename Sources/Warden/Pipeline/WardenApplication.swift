@@ -78,7 +78,7 @@ public struct WardenApplication: Sendable {
                 ) { flag in try await core.handleDue(flag, leaseOwner: leaseOwner) })
             services.append(RetentionPurge(store: store, retention: config.ledger.retention, now: now, logger: logger))
         }
-        services.append(OutboxRelay(store: store, now: now, logger: logger) { try await publisher.publish($0) })
+        services.append(OutboxRelay(store: store, logger: logger) { try await publisher.publish($0) })
         services.append(LedgerGauges(store: store, now: now))
         if config.admin.port > 0 {
             let probe = WorkerReadiness(store: store, consumers: consumers, now: now)
