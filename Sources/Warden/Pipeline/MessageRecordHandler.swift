@@ -44,8 +44,8 @@ public struct MessageRecordHandler: RecordHandler {
                 attachments: groupMessage.attachments.map {
                     MessageAttachment(kind: $0.kind.rawValue, url: $0.url, pdq: $0.pdq, md5: $0.md5, name: $0.name)
                 })
+            // The pool counts handled records (groupwarden_records_total{outcome="handled"}).
             try await core.handle(message: groupMessage, verdict: verdict)
-            Counter(label: MetricName.records, dimensions: [("topic", topic), ("outcome", "handled")]).increment()
         }
     }
 }
@@ -72,6 +72,5 @@ public struct ActionRecordHandler: RecordHandler {
 
     public func handle(_ message: (action: ModerationAction, atText: String?), record: KafkaRecord) async throws {
         try await core.handle(action: message.action, atText: message.atText)
-        Counter(label: MetricName.records, dimensions: [("topic", topic), ("outcome", "handled")]).increment()
     }
 }
