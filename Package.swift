@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The C boundary: Debian's librdkafka through pkg-config.
@@ -67,6 +68,7 @@ let package = Package(
             dependencies: [
                 "Escalation",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -111,7 +113,10 @@ let package = Package(
         .testTarget(name: "WorkerPoolTests", dependencies: ["WorkerPool", "KafkaClient"]),
         .testTarget(name: "ClassificationTests", dependencies: ["Classification"]),
         .testTarget(name: "EscalationTests", dependencies: ["Escalation"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Escalation"]),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: ["Ledger", "Escalation", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
         .testTarget(
             name: "WardenTests",
             dependencies: ["Warden", .product(name: "HummingbirdTesting", package: "hummingbird")]

@@ -7,14 +7,6 @@ import Testing
 
 /// The contract every ledger store must meet, run against each store.
 @Suite struct LedgerStoreContractTests {
-    static func stores() throws -> [any LedgerStore] {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString).sqlite")
-            .path
-        return [
-            try SQLiteLedgerStore(path: ":memory:", logger: Logger(label: "test")),
-            try SQLiteLedgerStore(path: file, logger: Logger(label: "test")),
-        ]
-    }
 
     let chain = ResponsibilityChain()
     let t0 = Date(timeIntervalSince1970: 1_795_338_000)
@@ -41,8 +33,9 @@ import Testing
             }, actionID: action, releaseLeaseOf: lease)
     }
 
-    @Test(arguments: try stores())
-    func migrationsAreIdempotentAndAFlagReadsBack(store: any LedgerStore) async throws {
+    @Test(arguments: StoreKind.all)
+    func migrationsAreIdempotentAndAFlagReadsBack(kind: StoreKind) async throws {
+        let store = try await kind.make()
         try await store.migrate()
         try await store.migrate()
         let decision = raise("m-1")
@@ -53,8 +46,9 @@ import Testing
         #expect(try await store.flags(groupID: "g-1").count == 1)
     }
 
-    @Test(arguments: try stores())
-    func optimisticVersionsAndActionReplaysAreDetected(store: any LedgerStore) async throws {
+    @Test(arguments: StoreKind.all)
+    func optimisticVersionsAndActionReplaysAreDetected(kind: StoreKind) async throws {
+        let store = try await kind.make()
         try await store.migrate()
         let raised = raise("m-2")
         _ = try await store.write(change(raised))
@@ -69,8 +63,9 @@ import Testing
         #expect(try await store.flag(id: raised.flag!.flagID)?.status == .resolved)
     }
 
-    @Test(arguments: try stores())
-    func leasesPreventDoubleClaimsAndExpire(store: any LedgerStore) async throws {
+    @Test(arguments: StoreKind.all)
+    func leasesPreventDoubleClaimsAndExpire(kind: StoreKind) async throws {
+        let store = try await kind.make()
         try await store.migrate()
         for id in ["m-a", "m-b", "m-c"] { _ = try await store.write(change(raise(id))) }
         let due = t0.addingTimeInterval(3601)
@@ -92,8 +87,9 @@ import Testing
         #expect(try await store.nextDeadline() == retaken[1].deadline)
     }
 
-    @Test(arguments: try stores())
-    func outboxIsWrittenWithTheFlagAndDrainedOnce(store: any LedgerStore) async throws {
+    @Test(arguments: StoreKind.all)
+    func outboxIsWrittenWithTheFlagAndDrainedOnce(kind: StoreKind) async throws {
+        let store = try await kind.make()
         try await store.migrate()
         let decision = raise("m-o")
         _ = try await store.write(change(decision))
@@ -103,8 +99,9 @@ import Testing
         #expect(try await store.pendingOutbox(createdBefore: t0, limit: 10).isEmpty)
     }
 
-    @Test(arguments: try stores())
-    func groupStateAndCreditRoundTrip(store: any LedgerStore) async throws {
+    @Test(arguments: StoreKind.all)
+    func groupStateAndCreditRoundTrip(kind: StoreKind) async throws {
+        let store = try await kind.make()
         try await store.migrate()
         var activity = GroupActivity(groupID: "g-9")
         activity.recordMessage(flagged: true, at: t0, window: .seconds(3600))
@@ -118,8 +115,9 @@ import Testing
         #expect(try await store.credit("u-7") == rating)
     }
 
-    @Test(arguments: try stores())
-    func purgeRemovesOnlyClosedFlagsOlderThanRetention(store: any LedgerStore) async throws {
+    @Test(arguments: StoreKind.all)
+    func purgeRemovesOnlyClosedFlagsOlderThanRetention(kind: StoreKind) async throws {
+        let store = try await kind.make()
         try await store.migrate()
         let open = raise("m-open")
         let closed = raise("m-closed")
@@ -133,5 +131,31 @@ import Testing
         #expect(try await store.purge(before: t0.addingTimeInterval(1)) == 1)
         #expect(try await store.flag(id: open.flag!.flagID) != nil)
         #expect(try await store.flag(id: closed.flag!.flagID) == nil)
+    }
+
+    @Test(arguments: StoreKind.all)
+    func concurrentClaimersNeverShareAFlag(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        try await store.migrate()
+        for index in 0..<120 { _ = try await store.write(change(raise("m-c\(index)"))) }
+        let due = t0.addingTimeInterval(3601)
+        let claims = try await withThrowingTaskGroup(of: [String].self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    var mine: [String] = []
+                    while true {
+                        let batch = try await store.claimDueFlags(
+                            now: due, limit: 7, leaseOwner: "w\(worker)", leaseFor: .seconds(60))
+                        if batch.isEmpty { return mine }
+                        mine += batch.map(\.flagID)
+                    }
+                }
+            }
+            var all: [String] = []
+            for try await mine in group { all += mine }
+            return all
+        }
+        #expect(claims.count == 120)
+        #expect(Set(claims).count == 120)
     }
 }

@@ -1,11 +1,10 @@
 import Logging
 
-/// Opens the store a ledger URL names: `sqlite://PATH`, `sqlite::memory:` or a bare path.
+/// Opens the store a ledger URL names: `postgres://USER:PASS@HOST:PORT/DB`, `sqlite://PATH`,
+/// `sqlite::memory:` or a bare path.
 public func makeLedgerStore(url: String, logger: Logger) throws -> any LedgerStore {
     if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-        throw LedgerError(
-            code: "unsupported_store",
-            message: "the PostgreSQL store is not in this build yet; use sqlite://PATH", isRetriable: false)
+        return try PostgresLedgerStore(url: url, logger: logger)
     }
     var path = url
     if path.hasPrefix("sqlite://") {
