@@ -96,6 +96,16 @@ public final class WorkerPool<Handler: RecordHandler>: Service, PartitionOwnersh
         }
     }
 
+    /// The partitions the pool currently owns (for readiness checks and tests).
+    public var ownedPartitions: Set<TopicPartition> {
+        state.withLock { $0.core.ownedPartitions }
+    }
+
+    /// Records admitted and not finished.
+    public var inFlight: Int {
+        state.withLock { $0.core.inFlight }
+    }
+
     /// Asks the pool to stop: `abandon` false drains running records first. Idempotent; an
     /// abandoning request overrides a draining one.
     func requestStop(abandon: Bool) {
