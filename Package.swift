@@ -106,7 +106,9 @@ let package = Package(
         .executableTarget(
             name: "groupwarden-bench",
             dependencies: [
-                "Classification",
+                "Classification", "KafkaClient", "WorkerPool",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

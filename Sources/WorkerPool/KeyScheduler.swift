@@ -25,6 +25,18 @@ public struct KeyScheduler<Item: Sendable>: Sendable {
             self.partition = partition
             self.key = key
         }
+
+        /// Hashes the partition number and key, not the topic name (equality still compares it):
+        /// a pool reads few topics, and this runs for every record.
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(partition.partition)
+            if let key {
+                hasher.combine(key.count)
+                key.withUnsafeBytes { hasher.combine(bytes: $0) }
+            } else {
+                hasher.combine(-1)
+            }
+        }
     }
 
     /// Identifies one started record; hand it back to `complete`.
@@ -64,10 +76,19 @@ public struct KeyScheduler<Item: Sendable>: Sendable {
     private var lanes: [Lane: LaneState] = [:]
     private var ready = FIFO<Job>()
     private var nextSerial: UInt64 = 0
-    private var assigned: Set<TopicPartition> = []
-    private var draining: Set<TopicPartition> = []
-    private var heldPerPartition: [TopicPartition: Int] = [:]
-    private var runningPerPartition: [TopicPartition: Int] = [:]
+    /// One entry per assigned partition (one hash lookup per record and step).
+    private var slots: [PartitionKey: Slot] = [:]
+
+    private struct Slot: Sendable {
+        var draining = false
+        var held = 0
+        var running = 0
+    }
+
+    private var assigned: Set<TopicPartition> { Set(slots.keys.map(\.partition)) }
+    private var accepting: [TopicPartition] {
+        slots.compactMap { $0.value.draining ? nil : $0.key.partition }.sorted(by: Self.order)
+    }
 
     /// `maxInFlight` ≥ 1; `resumeAt` defaults to half of it and is clamped below `maxInFlight`.
     public init(maxInFlight: Int, resumeAt: Int? = nil) {
@@ -84,12 +105,12 @@ public struct KeyScheduler<Item: Sendable>: Sendable {
     public var assignedPartitions: Set<TopicPartition> { assigned }
 
     /// Records of `partition` admitted and not completed or dropped (queued, ready or running).
-    public func held(in partition: TopicPartition) -> Int { heldPerPartition[partition, default: 0] }
+    public func held(in partition: TopicPartition) -> Int { slots[PartitionKey(partition)]?.held ?? 0 }
     /// Records of `partition` taken by `nextReady` and not completed.
-    public func running(in partition: TopicPartition) -> Int { runningPerPartition[partition, default: 0] }
+    public func running(in partition: TopicPartition) -> Int { slots[PartitionKey(partition)]?.running ?? 0 }
     /// True when records of `partition` may be admitted (assigned and not draining).
     public func isAccepting(_ partition: TopicPartition) -> Bool {
-        assigned.contains(partition) && !draining.contains(partition)
+        slots[PartitionKey(partition)].map { !$0.draining } ?? false
     }
 
     /// Adds partitions to the assignment. Returns `.pause` for the new partitions while paused for
@@ -98,8 +119,13 @@ public struct KeyScheduler<Item: Sendable>: Sendable {
     public mutating func assign(_ partitions: [TopicPartition]) -> FlowAction? {
         var new: [TopicPartition] = []
         for partition in partitions {
-            draining.remove(partition)
-            if assigned.insert(partition).inserted { new.append(partition) }
+            let key = PartitionKey(partition)
+            if slots[key] == nil {
+                slots[key] = Slot()
+                new.append(partition)
+            } else {
+                slots[key]!.draining = false
+            }
         }
         guard !new.isEmpty else { return nil }
         return isPaused ? .pause(new) : .resume(new)
@@ -111,13 +137,14 @@ public struct KeyScheduler<Item: Sendable>: Sendable {
     public mutating func admit(_ item: Item, partition: TopicPartition, key: [UInt8]?) -> (
         admitted: Bool, action: FlowAction?
     ) {
-        guard isAccepting(partition) else { return (false, nil) }
+        guard let slot = slots.index(forKey: PartitionKey(partition)), !slots.values[slot].draining else {
+            return (false, nil)
+        }
         let lane = Lane(partition: partition, key: key)
         inFlight += 1
-        heldPerPartition[partition, default: 0] += 1
-        if var state = lanes[lane] {
-            state.queue.append(item)
-            lanes[lane] = state
+        slots.values[slot].held += 1
+        if let index = lanes.index(forKey: lane) {
+            lanes.values[index].queue.append(item)  // in place: no copy of the queue
         } else {
             nextSerial += 1
             lanes[lane] = LaneState(serial: nextSerial)
@@ -125,15 +152,15 @@ public struct KeyScheduler<Item: Sendable>: Sendable {
         }
         guard !isPaused, inFlight >= maxInFlight else { return (true, nil) }
         isPaused = true
-        let partitions = assigned.subtracting(draining)
-        return (true, partitions.isEmpty ? nil : .pause(partitions.sorted(by: Self.order)))
+        let partitions = accepting
+        return (true, partitions.isEmpty ? nil : .pause(partitions))
     }
 
     /// Takes the next record allowed to run, if any; it counts as running until completed.
     public mutating func nextReady() -> Job? {
         guard let job = ready.popFirst() else { return nil }
         lanes[job.ticket.lane]?.running = true
-        runningPerPartition[job.ticket.lane.partition, default: 0] += 1
+        slots[PartitionKey(job.ticket.lane.partition)]?.running += 1
         return job
     }
 
@@ -141,19 +168,22 @@ public struct KeyScheduler<Item: Sendable>: Sendable {
     /// Returns whether the ticket was live (false: its partition was removed since), and
     /// `.resume` when held records fell to `resumeAt`.
     public mutating func complete(_ ticket: Ticket) -> (live: Bool, action: FlowAction?) {
-        guard var state = lanes[ticket.lane], state.serial == ticket.serial, state.running else {
+        guard let index = lanes.index(forKey: ticket.lane), lanes.values[index].serial == ticket.serial,
+            lanes.values[index].running
+        else {
             return (false, nil)
         }
         let partition = ticket.lane.partition
         inFlight -= 1
-        heldPerPartition[partition, default: 1] -= 1
-        runningPerPartition[partition, default: 1] -= 1
-        if let next = state.queue.popFirst() {
-            state.running = false
-            lanes[ticket.lane] = state
+        if let slot = slots.index(forKey: PartitionKey(partition)) {
+            slots.values[slot].held -= 1
+            slots.values[slot].running -= 1
+        }
+        if let next = lanes.values[index].queue.popFirst() {
+            lanes.values[index].running = false
             ready.append(Job(item: next, ticket: ticket))
         } else {
-            lanes[ticket.lane] = nil
+            lanes.remove(at: index)
         }
         return (true, resumeIfDrained())
     }
@@ -163,14 +193,14 @@ public struct KeyScheduler<Item: Sendable>: Sendable {
     /// on, and their running records stay live so that their completions still count. Returns the
     /// number of records dropped and `.resume` if that drained the bound.
     public mutating func stopTaking(_ partitions: Set<TopicPartition>) -> (dropped: Int, action: FlowAction?) {
-        let partitions = partitions.intersection(assigned)
+        let partitions = partitions.filter { slots[PartitionKey($0)] != nil }
         guard !partitions.isEmpty else { return (0, nil) }
-        draining.formUnion(partitions)
+        for partition in partitions { slots[PartitionKey(partition)]!.draining = true }
         var dropped = 0
         ready.removeAll { job in
             guard partitions.contains(job.ticket.lane.partition) else { return false }
             dropped += 1
-            heldPerPartition[job.ticket.lane.partition, default: 1] -= 1
+            slots[PartitionKey(job.ticket.lane.partition)]!.held -= 1
             return true
         }
         for (lane, state) in lanes where partitions.contains(lane.partition) {
@@ -185,7 +215,7 @@ public struct KeyScheduler<Item: Sendable>: Sendable {
                 lanes[lane] = nil
             }
             dropped += queued
-            heldPerPartition[lane.partition, default: queued] -= queued
+            slots[PartitionKey(lane.partition)]!.held -= queued
         }
         inFlight -= dropped
         return (dropped, resumeIfDrained())
@@ -196,14 +226,11 @@ public struct KeyScheduler<Item: Sendable>: Sendable {
     /// Returns the number of records dropped (running ones included) and `.resume` if that drained
     /// the bound.
     public mutating func remove(_ partitions: Set<TopicPartition>) -> (dropped: Int, action: FlowAction?) {
-        let partitions = partitions.intersection(assigned)
+        let partitions = partitions.filter { slots[PartitionKey($0)] != nil }
         guard !partitions.isEmpty else { return (0, nil) }
-        assigned.subtract(partitions)
-        draining.subtract(partitions)
         var dropped = 0
         for partition in partitions {
-            dropped += heldPerPartition.removeValue(forKey: partition) ?? 0
-            runningPerPartition[partition] = nil
+            dropped += slots.removeValue(forKey: PartitionKey(partition))?.held ?? 0
         }
         lanes = lanes.filter { !partitions.contains($0.key.partition) }
         ready.removeAll { partitions.contains($0.ticket.lane.partition) }
@@ -214,11 +241,25 @@ public struct KeyScheduler<Item: Sendable>: Sendable {
     private mutating func resumeIfDrained() -> FlowAction? {
         guard isPaused, inFlight <= resumeAt else { return nil }
         isPaused = false
-        let partitions = assigned.subtracting(draining)
-        return partitions.isEmpty ? nil : .resume(partitions.sorted(by: Self.order))
+        let partitions = accepting
+        return partitions.isEmpty ? nil : .resume(partitions)
     }
 
     private static func order(_ a: TopicPartition, _ b: TopicPartition) -> Bool {
         (a.topic, a.partition) < (b.topic, b.partition)
+    }
+}
+
+/// A partition as a dictionary key hashed by its number only (equality compares the topic too):
+/// cheaper than hashing the topic name for every record.
+struct PartitionKey: Hashable, Sendable {
+    let partition: TopicPartition
+
+    init(_ partition: TopicPartition) {
+        self.partition = partition
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(partition.partition)
     }
 }

@@ -21,9 +21,10 @@ public struct ClosureRecordHandler: RecordHandler {
         self.body = body
     }
 
-    public func decode(_ record: KafkaRecord) throws -> KafkaRecord { record }
+    /// Nothing to decode (the closure reads the record itself).
+    public func decode(_ record: KafkaRecord) throws {}
 
-    public func handle(_ message: KafkaRecord, record: KafkaRecord) async throws {
-        try await body(message)
+    public func handle(_ message: Void, record: KafkaRecord) async throws {
+        try await body(record)
     }
 }

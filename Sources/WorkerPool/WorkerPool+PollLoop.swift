@@ -38,38 +38,43 @@ extension WorkerPool {
     /// and poll only to serve callbacks), admit it, wake workers, apply flow actions, store offsets.
     private func pollOnce() throws {
         let (paused, capacity) = state.withLock { state -> (Bool, Int) in
-            if state.core.isPaused { state.pollThreadWaiting = true }
-            return (state.core.isPaused, state.core.capacity)
+            let (paused, capacity) = (state.core.isPaused, state.core.capacity)
+            if paused || capacity == 0 { state.pollThreadWaiting = true }
+            return (paused, capacity)
         }
-        let records: [KafkaRecord]
-        if paused {
+        var records: [KafkaRecord] = []
+        if paused || capacity == 0 {
+            // No room: wait for workers to finish (or admit) records instead of polling more.
             _ = pollThreadSignal.wait(timeout: .now() + configuration.pollTimeout.timeInterval)
             state.withLock { $0.pollThreadWaiting = false }
-            records = try source.poll(maxRecords: 1, timeout: .zero)
+            if paused {
+                // Every partition is paused: this poll returns no records, it serves callbacks.
+                records = try source.poll(maxRecords: 1, timeout: .zero)
+            }
         } else {
             records = try source.poll(
-                maxRecords: max(1, min(configuration.pollBatchSize, capacity)), timeout: configuration.pollTimeout)
+                maxRecords: min(configuration.pollBatchSize, capacity), timeout: configuration.pollTimeout)
         }
         if !records.isEmpty { admit(records) }
         applyPendingFlow()
-        storeOffsets(only: nil)
+        // Stored offsets are committed every auto.commit.interval.ms (5 s by default); storing
+        // more often than every few tens of milliseconds only costs (revocation and shutdown
+        // store explicitly).
+        let now = ContinuousClock.now
+        if now - lastStore.value >= .milliseconds(50) {
+            lastStore.value = now
+            storeOffsets(only: nil)
+        }
     }
 
     private func admit(_ records: [KafkaRecord]) {
-        let (refused, workers) = state.withLock { state -> (Int, [CheckedContinuation<Void, Never>]) in
-            let (refused, actions) = state.core.admit(records)
-            state.pendingFlow.append(contentsOf: actions)
-            let wake = min(state.core.readyCount, state.idleWorkers.count)
-            let workers = Array(state.idleWorkers.suffix(wake))
-            state.idleWorkers.removeLast(wake)
-            return (refused, workers)
+        let workers = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.core.enqueue(records)
+            // One worker admits the batch and wakes as many others as the ready records need.
+            guard let worker = state.idleWorkers.popLast() else { return [] }
+            return [worker]
         }
         for worker in workers { worker.resume() }
-        if refused > 0 {
-            logger.debug(
-                "records refused (partition not owned, or offset already handed out)",
-                metadata: [LogKey.count: "\(refused)"])
-        }
     }
 
     /// Pauses or resumes partitions as the scheduler asked, in the order it asked.
@@ -133,6 +138,7 @@ extension WorkerPool {
     /// store and commit the watermarks; close the consumer; flush the DLQ producer; release workers.
     private func shutDown(abandon: Bool) {
         let owned = state.withLock { state -> Set<TopicPartition> in
+            state.admitInbox(logger)
             let owned = state.core.ownedPartitions
             _ = state.core.stopTaking(owned)
             return owned
@@ -180,5 +186,18 @@ extension Duration {
     var timeInterval: DispatchTimeInterval {
         let (seconds, attoseconds) = components
         return .nanoseconds(Int(clamping: min(seconds, 1_000_000_000) * 1_000_000_000 + attoseconds / 1_000_000_000))
+    }
+}
+
+extension WorkerPool.SharedState {
+    /// Admits what the poll thread enqueued; flow actions go to `pendingFlow`.
+    mutating func admitInbox(_ logger: Logger) {
+        let (refused, actions) = core.admitInbox()
+        pendingFlow.append(contentsOf: actions)
+        if refused > 0 {
+            logger.debug(
+                "records refused (partition not owned, or offset already handed out)",
+                metadata: [LogKey.count: "\(refused)"])
+        }
     }
 }

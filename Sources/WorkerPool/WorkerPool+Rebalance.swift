@@ -5,6 +5,7 @@ import Logging
 extension WorkerPool {
     func partitionsAssigned(_ partitions: [TopicPartition]) {
         state.withLock { state in
+            state.admitInbox(logger)
             if let action = state.core.assign(partitions) { state.pendingFlow.append(action) }
         }
         logger.info("partitions assigned to worker pool", metadata: [LogKey.partitions: "\(partitions)"])
@@ -17,6 +18,7 @@ extension WorkerPool {
     func partitionsRevoked(_ partitions: [TopicPartition]) {
         let revoked = Set(partitions)
         let owned = state.withLock { state -> Set<TopicPartition> in
+            state.admitInbox(logger)
             let owned = revoked.intersection(state.core.ownedPartitions)
             if let action = state.core.stopTaking(owned).action { state.pendingFlow.append(action) }
             return owned
@@ -51,6 +53,7 @@ extension WorkerPool {
     /// be redelivered to the new owner from its last committed offset).
     func partitionsLost(_ partitions: [TopicPartition]) {
         let dropped = state.withLock { state -> Int in
+            state.admitInbox(logger)
             let (dropped, action) = state.core.remove(Set(partitions))
             if let action { state.pendingFlow.append(action) }
             return dropped

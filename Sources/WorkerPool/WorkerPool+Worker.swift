@@ -7,46 +7,55 @@ import Metrics
 extension WorkerPool {
     typealias Job = PoolCore.Job
 
-    private enum Step {
-        case run(Job)
-        case wait
-        case exit
-    }
+    /// Most jobs a worker takes under one lock. It takes a fair share of what is ready (ready
+    /// divided by workers) up to this, so that a fast handler costs one lock round per batch,
+    /// not per record, while slow handlers still spread over every worker.
+    static var maxBatch: Int { 128 }
 
     func workerLoop(id: Int) async {
         var metrics = MetricsCache()
-        var finished: Job?
+        var finished: [Job] = []
+        var batch: [Job] = []
+        finished.reserveCapacity(Self.maxBatch)
+        batch.reserveCapacity(Self.maxBatch)
+        let workers = configuration.maxConcurrency
         while true {
-            let (step, signalPollThread) = state.withLock { state -> (Step, Bool) in
-                var signal = false
-                if let job = finished {
-                    let (_, action) = state.core.complete(job)
-                    if let action { state.pendingFlow.append(action) }
-                    if state.pollThreadWaiting {
-                        state.pollThreadWaiting = false
-                        signal = true
-                    }
+            let (exit, signalPollThread, helpers) = state.withLock {
+                state -> (Bool, Bool, [CheckedContinuation<Void, Never>]) in
+                for job in finished {
+                    if let action = state.core.complete(job).action { state.pendingFlow.append(action) }
                 }
-                if let job = state.core.nextJob() { return (.run(job), signal) }
-                return (state.phase == .finished ? .exit : .wait, signal)
+                state.admitInbox(logger)
+                // The poll thread waits for room or for a drain: anything done here may be it.
+                let signal = state.pollThreadWaiting
+                state.pollThreadWaiting = false
+                let share = max(1, min(Self.maxBatch, state.core.readyCount / workers))
+                while batch.count < share, let job = state.core.nextJob() { batch.append(job) }
+                // Wake idle workers for what is left ready (each will take a share).
+                let wanted = min(state.idleWorkers.count, (state.core.readyCount + share - 1) / share)
+                let helpers = Array(state.idleWorkers.suffix(wanted))
+                state.idleWorkers.removeLast(wanted)
+                return (batch.isEmpty && state.phase == .finished, signal, helpers)
             }
+            for helper in helpers { helper.resume() }
+            finished.removeAll(keepingCapacity: true)
             if signalPollThread { pollThreadSignal.signal() }
-            switch step {
-            case .run(let job):
-                finished = await process(job, metrics: &metrics) ? job : nil
-            case .wait:
-                finished = nil
+            if exit { return }
+            if batch.isEmpty {
                 await waitForWork()
-            case .exit:
-                return
+                continue
             }
+            for job in batch where await process(job, metrics: &metrics) {
+                finished.append(job)
+            }
+            batch.removeAll(keepingCapacity: true)
         }
     }
 
     private func waitForWork() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let resumeNow = state.withLock { state -> Bool in
-                if state.core.hasReady || state.phase == .finished { return true }
+                if state.core.hasWork || state.phase == .finished { return true }
                 state.idleWorkers.append(continuation)
                 return false
             }

@@ -32,6 +32,8 @@ public final class WorkerPool<Handler: RecordHandler>: Service, PartitionOwnersh
     /// Wakes the poll thread when it waits for capacity or for running records to finish.
     let pollThreadSignal = DispatchSemaphore(value: 0)
     let inFlightGauge = Gauge(label: WorkerPoolMetricName.inFlight)
+    /// When the poll thread last stored offsets (touched by the poll thread only).
+    let lastStore = PollThreadBox(ContinuousClock.now)
 
     /// Thrown by `run()` when called a second time.
     public struct AlreadyStarted: Error, Sendable {}
@@ -135,4 +137,11 @@ public final class WorkerPool<Handler: RecordHandler>: Service, PartitionOwnersh
             try outcome.get()
         }
     }
+}
+
+/// A value only the poll thread reads and writes.
+final class PollThreadBox<Value>: @unchecked Sendable {
+    // Safety: confined to the pool's poll thread.
+    var value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -49,9 +49,15 @@ struct TopicMetrics {
 /// A worker's cache of per-topic metric handles (no lock: one per worker task).
 struct MetricsCache {
     private var topics: [String: TopicMetrics] = [:]
+    private var last: (topic: String, metrics: TopicMetrics)?
 
     mutating func with<R>(_ topic: String, _ body: (inout TopicMetrics) -> R) -> R {
-        if topics[topic] == nil { topics[topic] = TopicMetrics(topic: topic) }
-        return body(&topics[topic]!)
+        // Consecutive records nearly always share a topic (and its string storage): no hashing.
+        if last?.topic == topic {
+            return body(&last!.metrics)
+        }
+        if let previous = last { topics[previous.topic] = previous.metrics }
+        last = (topic, topics[topic] ?? TopicMetrics(topic: topic))
+        return body(&last!.metrics)
     }
 }
