@@ -54,6 +54,7 @@ extension WorkerPool {
     func partitionsLost(_ partitions: [TopicPartition]) {
         let dropped = state.withLock { state -> Int in
             state.admitInbox(logger)
+            state.lostEvents += 1
             let (dropped, action) = state.core.remove(Set(partitions))
             if let action { state.pendingFlow.append(action) }
             return dropped

@@ -51,6 +51,8 @@ public final class WorkerPool<Handler: RecordHandler>: Service, PartitionOwnersh
         var pendingFlow: [PoolCore.FlowAction] = []
         /// Set by the poll thread before it waits; a worker that finishes a record clears it and signals.
         var pollThreadWaiting = false
+        /// Times partitions were lost (session expired): their records may be redelivered.
+        var lostEvents = 0
     }
 
     /// A pool over a `KafkaConsumer` (created with a `group.id`; the pool subscribes it and owns
@@ -101,6 +103,12 @@ public final class WorkerPool<Handler: RecordHandler>: Service, PartitionOwnersh
     /// The partitions the pool currently owns (for readiness checks and tests).
     public var ownedPartitions: Set<TopicPartition> {
         state.withLock { $0.core.ownedPartitions }
+    }
+
+    /// Times partitions were lost (not revoked) since the pool started: after a loss, records
+    /// finished since the last commit are redelivered (at-least-once).
+    var lostEvents: Int {
+        state.withLock { $0.lostEvents }
     }
 
     /// Records admitted and not finished.
