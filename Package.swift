@@ -106,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "groupwarden-bench",
             dependencies: [
-                "Classification", "KafkaClient", "WorkerPool",
+                "Classification", "KafkaClient", "WorkerPool", "Ledger", "Escalation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

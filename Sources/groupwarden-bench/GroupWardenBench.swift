@@ -6,6 +6,6 @@ struct GroupWardenBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "groupwarden-bench",
         abstract: "Benchmark drivers for GroupWarden components.",
-        subcommands: [ClassifyBenchCommand.self, WorkerPoolBenchCommand.self]
+        subcommands: [ClassifyBenchCommand.self, WorkerPoolBenchCommand.self, LedgerBenchCommand.self]
     )
 }

@@ -1,18 +1,11 @@
+import Escalation
 import Foundation
 
 /// An action taken on a flag, as the platform publishes it on `moderation.actions`.
 public struct ModerationAction: Sendable, Equatable {
-    public enum Role: String, Sendable, Codable { case owner, admin, provider }
-    public enum Kind: String, Sendable, Codable, CaseIterable {
-        case warnMember = "warn_member"
-        case removeMember = "remove_member"
-        case deleteMessage = "delete_message"
-        case report
-        case dismiss
-        case banUser = "ban_user"
-        case suspendGroup = "suspend_group"
-        case closeGroup = "close_group"
-    }
+    /// The roles and actions are the responsibility chain's own vocabulary.
+    public typealias Role = ActorRole
+    public typealias Kind = ActionKind
 
     public var actionID: String
     /// The flag acted on; the platform may send the message id instead.
