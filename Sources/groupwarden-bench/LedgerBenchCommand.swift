@@ -58,7 +58,9 @@ struct LedgerBenchCommand: AsyncParsableCommand {
             return try await group.reduce(0, +)
         }
         let claimTime = ContinuousClock.now - claimStart
-        print("backlog: claimed and recorded \(handled) due flags in \(format(claimTime)) = \(rate(handled, claimTime)) flags/s (\(workers) schedulers, batch \(batch))")
+        print(
+            "backlog: claimed and recorded \(handled) due flags in \(format(claimTime)) = \(rate(handled, claimTime)) flags/s (\(workers) schedulers, batch \(batch))"
+        )
 
         // Lag: deadlines falling due over the next seconds.
         let lagStore = try await makeStore(logger: logger)
@@ -71,7 +73,8 @@ struct LedgerBenchCommand: AsyncParsableCommand {
         var lags: [Double] = []
         let stopAt = start.addingTimeInterval(lagSeconds + 5)
         while lags.count < lagFlags, Date() < stopAt {
-            let due = try await lagStore.claimDueFlags(now: Date(), limit: batch, leaseOwner: "lag", leaseFor: .seconds(60))
+            let due = try await lagStore.claimDueFlags(
+                now: Date(), limit: batch, leaseOwner: "lag", leaseFor: .seconds(60))
             for flag in due {
                 let decision = chain.deadlineFired(flag, now: Date())
                 _ = try await lagStore.write(
@@ -81,17 +84,26 @@ struct LedgerBenchCommand: AsyncParsableCommand {
             if due.count < batch { try await Task.sleep(for: .milliseconds(100)) }
         }
         lags.sort()
-        func pct(_ p: Double) -> String { lags.isEmpty ? "-" : String(format: "%.0f ms", lags[min(lags.count - 1, Int(Double(lags.count) * p))] * 1000) }
-        print("lag: \(lags.count)/\(lagFlags) deadlines fired; behind due time p50 \(pct(0.5)), p99 \(pct(0.99)), max \(pct(1.0))")
+        func pct(_ p: Double) -> String {
+            lags.isEmpty
+                ? "-" : String(format: "%.0f ms", lags[min(lags.count - 1, Int(Double(lags.count) * p))] * 1000)
+        }
+        print(
+            "lag: \(lags.count)/\(lagFlags) deadlines fired; behind due time p50 \(pct(0.5)), p99 \(pct(0.99)), max \(pct(1.0))"
+        )
     }
 
     private func makeStore(logger: Logger) async throws -> any LedgerStore {
         switch store {
         case "sqlite":
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString).sqlite").path
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "bench-\(UUID().uuidString).sqlite"
+            ).path
             return try SQLiteLedgerStore(path: path, logger: logger)
         case "postgres":
-            guard let url, var parts = URLComponents(string: url) else { throw ValidationError("--url is required for postgres") }
+            guard let url, var parts = URLComponents(string: url) else {
+                throw ValidationError("--url is required for postgres")
+            }
             let name = "bench_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
             try await PostgresLedgerStore(url: url, logger: logger).execute(.init(unsafeSQL: "CREATE DATABASE \(name)"))
             parts.path = "/\(name)"
@@ -112,9 +124,11 @@ struct LedgerBenchCommand: AsyncParsableCommand {
                 group.addTask {
                     for index in stride(from: lane, to: count, by: lanes) {
                         let message = FlaggedMessage(
-                            messageID: "\(prefix)-\(index)", groupID: "g-\(index % 1000)", senderID: "s", group: snapshot,
+                            messageID: "\(prefix)-\(index)", groupID: "g-\(index % 1000)", senderID: "s",
+                            group: snapshot,
                             categories: [finding], severity: .high)
-                        let decision = chain.raise(message, existing: nil, groupIsPrimarilyIllegal: false, now: raisedAt(index))
+                        let decision = chain.raise(
+                            message, existing: nil, groupIsPrimarilyIllegal: false, now: raisedAt(index))
                         _ = try await ledger.write(LedgerChange(flag: decision.flag, expectedVersion: nil, events: []))
                     }
                 }

@@ -17,7 +17,8 @@ extension ModerationCore {
             ?? GroupSnapshot(ownerID: flag.ownerID, adminIDs: flag.adminIDs, memberCount: 0)
         let claim = ActionClaim(
             actionID: action.actionID, flagID: action.flagID, messageID: action.messageID, groupID: action.groupID,
-            actorID: action.actorID, claimedRole: action.actorRole, action: action.action, at: action.at, atText: atText,
+            actorID: action.actorID, claimedRole: action.actorRole, action: action.action, at: action.at,
+            atText: atText,
             signature: action.signature)
         let authorized: AuthorizedAction
         switch authorizer.authorize(claim, snapshot: snapshot, receivedAt: now()) {
