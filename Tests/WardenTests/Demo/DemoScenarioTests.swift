@@ -34,7 +34,8 @@ import Testing
         let offender = try #require(scenario.groups.first { $0.behaviour == .offender })
         let own = scenario.messages.filter { $0.group.id == offender.id && $0.violates }
         #expect(!own.isEmpty)
-        #expect(own.allSatisfy { $0.senderID == offender.ownerID })
+        let byOwner = own.filter { $0.senderID == offender.ownerID }
+        #expect(byOwner.count * 2 > own.count, "most of its violations come from the owner himself")
         let ownerless = try #require(scenario.groups.first { $0.behaviour == .ownerless })
         #expect(ownerless.ownerID == nil)
         #expect(scenario.messages.contains { $0.group.id == ownerless.id && $0.violates })
@@ -56,7 +57,8 @@ import Testing
         }
         #expect(share(before) < 0.3)
         #expect(share(after) > 0.5, "a large share of its traffic, enough for a group alert")
-        #expect(after.filter(\.violates).allSatisfy { DemoTexts.obsceneChannel.contains($0.text) })
+        let obscene = after.filter { $0.violates && DemoTexts.obsceneChannel.contains($0.text) }
+        #expect(obscene.count * 2 > after.count, "after the turn, most of its messages are obscene")
     }
 
     @Test func violationsCoverEveryContractCategory() {

@@ -53,7 +53,9 @@ import Testing
 
     static func stream() throws -> [[UInt8]] {
         [
-            try event("e1", "flag.raised", "g-1", Raised(flag_id: "f1", group_id: "g-1", categories: [.init(category: "gambling")])),
+            try event(
+                "e1", "flag.raised", "g-1",
+                Raised(flag_id: "f1", group_id: "g-1", categories: [.init(category: "gambling")])),
             try event(
                 "e2", "flag.raised", "g-2",
                 Raised(
@@ -68,8 +70,12 @@ import Testing
                 "e6", "flag.escalated", "g-2",
                 Escalated(flag_id: "f2", group_id: "g-2", level: "authority", reason: "provider_timeout")),
             try event("e7", "group.alert", "g-9", Alert(group_id: "g-9", reason: "primarily_illegal_content")),
-            try event("e8", "flag.raised", "g-9", Raised(flag_id: "f9", group_id: "g-9", categories: [.init(category: "obscene")])),
-            try event("e9", "flag.raised", "g-9", Raised(flag_id: "f9", group_id: "g-9", categories: [.init(category: "obscene")])),
+            try event(
+                "e8", "flag.raised", "g-9",
+                Raised(flag_id: "f9", group_id: "g-9", categories: [.init(category: "obscene")])),
+            try event(
+                "e9", "flag.raised", "g-9",
+                Raised(flag_id: "f9", group_id: "g-9", categories: [.init(category: "obscene")])),
         ]
     }
 

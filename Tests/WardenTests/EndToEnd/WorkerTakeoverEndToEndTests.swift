@@ -20,7 +20,8 @@ import Testing
             config.workerID = id
             config.roles = [.classify, .actions, .scheduler]
             let app = try await WardenApplication.build(
-                config: config, registry: PrometheusCollectorRegistry(), logger: h.logger, now: { [time = h.time] in time.now })
+                config: config, registry: PrometheusCollectorRegistry(), logger: h.logger,
+                now: { [time = h.time] in time.now })
             let group = ServiceGroup(
                 configuration: .init(services: app.services.map { .init(service: $0) }, logger: h.logger))
             return Worker(group: group, task: Task { try await group.run() })
