@@ -84,7 +84,45 @@ import Testing
         let fired = chain.deadlineFired(retaken[0], now: later)
         #expect(try await store.write(change(fired, expected: retaken[0].version, lease: "w3")) == .applied)
         #expect(try await store.overdueCount(now: later) == 2)
-        #expect(try await store.nextDeadline() == retaken[1].deadline)
+        // The others are leased to w3: the next claimable moment is its lease's end, not their past deadlines.
+        #expect(try await store.nextDeadline() == later.addingTimeInterval(30))
+    }
+
+    @Test(arguments: StoreKind.all)
+    func twoWorkerProcessesOnOneLedgerNeverFireAFlagTwice(kind: StoreKind) async throws {
+        let (first, second) = try await kind.makePair()
+        try await first.migrate()
+        try await second.migrate()
+        for index in 0..<40 { _ = try await first.write(change(raise("m-p\(index)"))) }
+        let due = t0.addingTimeInterval(3601)
+        let (mine, theirs) = try await withThrowingTaskGroup(of: (Int, [Flag]).self) { group in
+            for (index, store) in [first, second].enumerated() {
+                group.addTask {
+                    var claimed: [Flag] = []
+                    while true {
+                        let batch = try await store.claimDueFlags(
+                            now: due, limit: 3, leaseOwner: "w\(index)", leaseFor: .seconds(60))
+                        if batch.isEmpty { return (index, claimed) }
+                        claimed += batch
+                    }
+                }
+            }
+            var results: [Int: [Flag]] = [:]
+            for try await (index, claimed) in group { results[index] = claimed }
+            return (results[0] ?? [], results[1] ?? [])
+        }
+        #expect(mine.count + theirs.count == 40)
+        #expect(Set(mine.map(\.flagID)).isDisjoint(with: theirs.map(\.flagID)))
+        // Each worker records its escalations; a stale write by the other one is a conflict, not a second escalation.
+        for flag in mine {
+            let fired = chain.deadlineFired(flag, now: due)
+            #expect(try await first.write(change(fired, expected: flag.version, lease: "w0")) == .applied)
+        }
+        if let stolen = mine.first {
+            let again = chain.deadlineFired(stolen, now: due)
+            #expect(try await second.write(change(again, expected: stolen.version, lease: "w1")) == .conflict)
+        }
+        #expect(try await second.overdueCount(now: due) == theirs.count)
     }
 
     @Test(arguments: StoreKind.all)

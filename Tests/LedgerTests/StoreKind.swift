@@ -21,15 +21,24 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     /// A new, empty store of this kind.
     func make() async throws -> any LedgerStore {
+        try await makePair().0
+    }
+
+    /// Two handles on one new, empty ledger, as two worker processes would open it (an
+    /// in-memory SQLite database cannot be shared, so that kind returns one handle twice).
+    func makePair() async throws -> (any LedgerStore, any LedgerStore) {
         let logger = Logger(label: "ledger-test")
         switch self {
         case .sqliteMemory:
-            return try SQLiteLedgerStore(path: ":memory:", logger: logger)
+            let store = try SQLiteLedgerStore(path: ":memory:", logger: logger)
+            return (store, store)
         case .sqliteFile:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "ledger-\(UUID().uuidString).sqlite"
             ).path
-            return try SQLiteLedgerStore(path: path, logger: logger)
+            return (
+                try SQLiteLedgerStore(path: path, logger: logger), try SQLiteLedgerStore(path: path, logger: logger)
+            )
         case .postgres:
             let admin = try #require(
                 ProcessInfo.processInfo.environment["GROUPWARDEN_TEST_POSTGRES_URL"],
@@ -39,7 +48,10 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
             try await store.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
             var parts = try #require(URLComponents(string: admin))
             parts.path = "/\(name)"
-            return try PostgresLedgerStore(url: try #require(parts.string), logger: logger)
+            let url = try #require(parts.string)
+            return (
+                try PostgresLedgerStore(url: url, logger: logger), try PostgresLedgerStore(url: url, logger: logger)
+            )
         }
     }
 }

@@ -166,7 +166,10 @@ public final class PostgresLedgerStore: LedgerStore {
 
     public func nextDeadline() async throws -> Date? {
         for try await value in try await client.query(
-            "SELECT MIN(deadline_at) FROM flags WHERE deadline_at IS NOT NULL", logger: logger
+            """
+            SELECT MIN(CASE WHEN lease_until > deadline_at THEN lease_until ELSE deadline_at END)
+            FROM flags WHERE deadline_at IS NOT NULL
+            """, logger: logger
         ).decode(Double?.self) {
             return value.map(Date.init(timeIntervalSince1970:))
         }

@@ -136,8 +136,14 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func nextDeadline() async throws -> Date? {
         try await database.read { db in
-            try Double.fetchOne(db, sql: "SELECT MIN(deadline_at) FROM flags WHERE deadline_at IS NOT NULL")
-                .map(Date.init(timeIntervalSince1970:))
+            try Double.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(CASE WHEN lease_until > deadline_at THEN lease_until ELSE deadline_at END)
+                    FROM flags WHERE deadline_at IS NOT NULL
+                    """
+            )
+            .map(Date.init(timeIntervalSince1970:))
         }
     }
 

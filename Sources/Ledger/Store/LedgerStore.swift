@@ -68,7 +68,9 @@ public protocol LedgerStore: Sendable {
     func write(_ change: LedgerChange) async throws -> LedgerWriteResult
     /// Leases up to `limit` open flags whose deadline is at or before `now` and not leased.
     func claimDueFlags(now: Date, limit: Int, leaseOwner: String, leaseFor: Duration) async throws -> [Flag]
-    /// The earliest live deadline, leased or not.
+    /// The earliest moment a flag becomes claimable: its deadline, or the end of a live lease
+    /// taken after the deadline. A scheduler sleeping until then neither misses a deadline nor
+    /// spins on flags another worker (or a failed handler) still holds.
     func nextDeadline() async throws -> Date?
     func pendingOutbox(createdBefore: Date, limit: Int) async throws -> [OutboxEvent]
     func markPublished(_ ids: [String], at: Date) async throws
