@@ -52,13 +52,18 @@ public struct MediaMatcher: Sendable {
             var categories = Set<String>()
             if let digest = attachment.md5 {
                 for entry in bank.lookup(md5: digest) where categories.insert(entry.category).inserted {
-                    matches.append(.init(attachmentIndex: index, category: entry.category, distance: 0, kind: .md5, label: entry.label))
+                    matches.append(
+                        .init(
+                            attachmentIndex: index, category: entry.category, distance: 0, kind: .md5,
+                            label: entry.label))
                 }
             }
             if let hash = attachment.pdq {
                 for (entry, distance) in bank.lookup(pdq: hash) where categories.insert(entry.category).inserted {
                     matches.append(
-                        .init(attachmentIndex: index, category: entry.category, distance: distance, kind: .pdq, label: entry.label))
+                        .init(
+                            attachmentIndex: index, category: entry.category, distance: distance, kind: .pdq,
+                            label: entry.label))
                 }
             }
         }
