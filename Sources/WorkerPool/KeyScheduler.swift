@@ -104,6 +104,9 @@ public struct KeyScheduler<Item: Sendable>: Sendable {
     /// The partitions currently assigned (including those draining).
     public var assignedPartitions: Set<TopicPartition> { assigned }
 
+    /// Whether `partition` has stopped taking records (its revocation or shutdown has begun).
+    public func isDraining(_ partition: TopicPartition) -> Bool { slots[PartitionKey(partition)]?.draining ?? false }
+
     /// Records of `partition` admitted and not completed or dropped (queued, ready or running).
     public func held(in partition: TopicPartition) -> Int { slots[PartitionKey(partition)]?.held ?? 0 }
     /// Records of `partition` taken by `nextReady` and not completed.

@@ -193,6 +193,12 @@ import Testing
         source.rebalance(.assign([p0, p1]))
         try await handled.wait("a0 running, p1 handled") { $0.started.contains(0) && $0.offsets(of: 1).count == 3 }
         source.rebalance(.revoke([p0]))
+        // Open the gate only once the pool has stopped taking p0, so a1 is never started.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !pool.state.withLock({ $0.core.scheduler.isDraining(p0) }) {
+            try #require(ContinuousClock.now < deadline, "the pool never began revoking p0")
+            try await Task.sleep(for: .milliseconds(5))
+        }
         // The revocation cannot complete while a0 runs.
         #expect(source.observed.value.rebalancesDone == 1)
         gate.update { $0 = true }
