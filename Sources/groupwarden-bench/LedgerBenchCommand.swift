@@ -143,7 +143,3 @@ struct LedgerBenchCommand: AsyncParsableCommand {
 
     private func format(_ duration: Duration) -> String { String(format: "%.2f s", duration.seconds) }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

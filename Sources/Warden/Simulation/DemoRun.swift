@@ -1,3 +1,4 @@
+import Escalation
 import Foundation
 import KafkaClient
 import Ledger
@@ -82,8 +83,4 @@ public enum DemoRun {
         )
         return tally
     }
-}
-
-extension Duration {
-    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
