@@ -106,8 +106,10 @@ let package = Package(
         .executableTarget(
             name: "groupwarden-bench",
             dependencies: [
-                "Classification", "KafkaClient", "WorkerPool", "Ledger", "Escalation",
+                "Classification", "KafkaClient", "WorkerPool", "Ledger", "Escalation", "Warden",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -12,6 +12,12 @@ extension WorkerPool {
     /// not per record, while slow handlers still spread over every worker.
     static var maxBatch: Int { 128 }
 
+    /// How long a worker may hold taken jobs before reporting them finished, in nanoseconds.
+    /// A record's key stays blocked until its job is reported, so a batch of slow jobs (ledger
+    /// or network round trips) would serialise every key in it behind the whole batch: the
+    /// batch is sized from the measured cost per job so that it fits this budget.
+    static var batchBudgetNanoseconds: Double { 100_000 }
+
     func workerLoop(id: Int) async {
         var metrics = MetricsCache()
         var finished: [Job] = []
@@ -19,7 +25,10 @@ extension WorkerPool {
         finished.reserveCapacity(Self.maxBatch)
         batch.reserveCapacity(Self.maxBatch)
         let workers = configuration.maxConcurrency
+        // Moving average of the time one job takes, from the batches this worker ran.
+        var nanosecondsPerJob = 0.0
         while true {
+            let affordable = Int(Self.batchBudgetNanoseconds / max(1, nanosecondsPerJob))
             let (exit, signalPollThread, helpers) = state.withLock {
                 state -> (Bool, Bool, [CheckedContinuation<Void, Never>]) in
                 for job in finished {
@@ -29,7 +38,7 @@ extension WorkerPool {
                 // The poll thread waits for room or for a drain: anything done here may be it.
                 let signal = state.pollThreadWaiting
                 state.pollThreadWaiting = false
-                let share = max(1, min(Self.maxBatch, state.core.readyCount / workers))
+                let share = max(1, min(Self.maxBatch, affordable, state.core.readyCount / workers))
                 while batch.count < share, let job = state.core.nextJob() { batch.append(job) }
                 // Wake idle workers for what is left ready (each will take a share).
                 let wanted = min(state.idleWorkers.count, (state.core.readyCount + share - 1) / share)
@@ -45,9 +54,12 @@ extension WorkerPool {
                 await waitForWork()
                 continue
             }
+            let started = ContinuousClock.now
             for job in batch where await process(job, metrics: &metrics) {
                 finished.append(job)
             }
+            let perJob = Double((ContinuousClock.now - started).nanoseconds) / Double(batch.count)
+            nanosecondsPerJob = nanosecondsPerJob == 0 ? perJob : 0.8 * nanosecondsPerJob + 0.2 * perJob
             batch.removeAll(keepingCapacity: true)
         }
     }

@@ -6,6 +6,8 @@ struct GroupWardenBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "groupwarden-bench",
         abstract: "Benchmark drivers for GroupWarden components.",
-        subcommands: [ClassifyBenchCommand.self, WorkerPoolBenchCommand.self, LedgerBenchCommand.self]
+        subcommands: [
+            ClassifyBenchCommand.self, WorkerPoolBenchCommand.self, LedgerBenchCommand.self, PipelineBenchCommand.self,
+        ]
     )
 }

@@ -55,8 +55,6 @@ struct WorkerPoolBenchCommand: AsyncParsableCommand {
         print("ratio=\(fmt(ratio)) target=0.8 \(ratio >= 0.8 ? "met" : "missed")")
     }
 
-    private func fmt(_ value: Double) -> String { String(format: "%.3f", value) }
-
     private func consumerConfiguration(_ kafka: EmbeddedKafka, group: String) -> KafkaConfiguration {
         KafkaConfiguration(
             bootstrapServers: kafka.bootstrapServers,
@@ -124,7 +122,7 @@ struct WorkerPoolBenchCommand: AsyncParsableCommand {
             configuration: consumerConfiguration(kafka, group: "bench-pool"), logger: logger)
         let producer = try KafkaProducer(
             configuration: KafkaConfiguration(bootstrapServers: kafka.bootstrapServers), logger: logger)
-        let counter = Counter(target: records)
+        let counter = ProgressCounter(target: records)
         let configuration = WorkerPoolConfiguration(
             topics: [topic], deadLetterTopic: "bench-dlq", maxInFlight: maxInFlight, maxConcurrency: concurrency,
             pollBatchSize: batch)
@@ -145,45 +143,4 @@ struct WorkerPoolBenchCommand: AsyncParsableCommand {
     }
 
     private func seconds(_ duration: Duration) -> Double { Self.seconds(duration) }
-}
-
-/// Counts handled records; remembers when the first arrived and resumes a waiter at the target.
-private final class Counter: Sendable {
-    private struct State {
-        var count = 0
-        var first: ContinuousClock.Instant?
-        var elapsed: Duration?
-        var waiter: CheckedContinuation<Duration, Never>?
-    }
-
-    private let target: Int
-    private let state = Mutex(State())
-
-    init(target: Int) { self.target = target }
-
-    var count: Int { state.withLock { $0.count } }
-
-    func increment() {
-        let done = state.withLock { state -> (CheckedContinuation<Duration, Never>, Duration)? in
-            if state.first == nil { state.first = .now }
-            state.count += 1
-            guard state.count == target, let first = state.first else { return nil }
-            let elapsed = ContinuousClock.now - first
-            state.elapsed = elapsed
-            defer { state.waiter = nil }
-            return state.waiter.map { ($0, elapsed) }
-        }
-        if let (waiter, elapsed) = done { waiter.resume(returning: elapsed) }
-    }
-
-    func waitForTarget() async -> Duration {
-        await withCheckedContinuation { continuation in
-            let elapsed = state.withLock { state -> Duration? in
-                if let elapsed = state.elapsed { return elapsed }
-                state.waiter = continuation
-                return nil
-            }
-            if let elapsed { continuation.resume(returning: elapsed) }
-        }
-    }
 }

@@ -25,7 +25,9 @@ extension ConfigSetting {
         .init("topics.dlq", .string, default: "moderation.dlq", "Output: records that could not be handled."),
         // Worker pool
         .init(
-            "pool.max_in_flight", .integer(1...1_000_000), default: "1024", "Records in flight before partitions pause."
+            "pool.max_in_flight", .integer(1...1_000_000), default: "10000",
+            "Records in flight (running or queued behind their key) before partitions pause. Keep it well above the"
+                + " number of busy keys: resuming a paused partition costs a refetch (about half a second here)."
         ),
         .init("pool.max_attempts", .integer(1...100), default: "5", "Tries for a retriable failure before the DLQ."),
         .init("pool.retry_base", .duration, default: "100ms", "First retry backoff; doubles each try, with jitter."),

@@ -23,13 +23,12 @@ extension ModerationCore {
 
         guard verdict.isFlagged, let severity = verdict.severity.flatMap({ Escalation.Severity(rawValue: $0.rawValue) })
         else {
-            let due = keepActivity(activity, written: !events.isEmpty)
-            if !events.isEmpty || due {
-                try await commit(
-                    LedgerChange(
-                        flag: nil, expectedVersion: nil, events: try encoder.outboxEvents(events),
-                        groupActivity: activity))
-            }
+            // Clean messages write the statistics back every `activityFlushEvery` messages.
+            guard !events.isEmpty || keepActivity(activity, written: false) else { return }
+            try await commit(
+                LedgerChange(
+                    flag: nil, expectedVersion: nil, events: try encoder.outboxEvents(events), groupActivity: activity))
+            _ = keepActivity(activity, written: true)
             return
         }
         let flagged = FlaggedMessage(

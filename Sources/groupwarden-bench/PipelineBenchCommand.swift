@@ -1,0 +1,160 @@
+import ArgumentParser
+import CoreMetrics
+import Escalation
+import Foundation
+import KafkaClient
+import Logging
+import Prometheus
+import ServiceLifecycle
+import Warden
+
+/// `groupwarden-bench pipeline`: one GroupWarden worker (every role, SQLite ledger, the default
+/// rule pack) on the embedded Kafka, against librdkafka relaying the same records
+/// (consume + produce, `RawRelayBenchmark`) in the same run. Then, with the worker warm, a
+/// paced phase measures the latency from producing a message to reading its `flag.raised`.
+struct PipelineBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "End-to-end messages/s and produce→flag.raised latency of one worker, versus raw consume+produce.")
+
+    @Option(help: "Messages for the throughput phase (both the raw relay and the worker read them).")
+    var messages = 200_000
+    @Option(help: "Partitions of the input topic (a mock partition keeps only ~5 MiB).")
+    var partitions: Int32 = 64
+    @Option(help: "Group chats in the traffic.")
+    var groups = 5_000
+    @Option(help: "Share of group messages that violate (flagged by the default pack).")
+    var violationShare = 0.01
+    @Option(help: "Share of messages from private chats (skipped unread).")
+    var privateShare = 0.05
+    @Option(help: "Messages/s in the latency phase.")
+    var rate = 10_000.0
+    @Option(help: "Seconds of the latency phase (0 skips it).")
+    var latencySeconds = 20
+    @Option(help: "Ledger URL (default: a SQLite file in a temporary folder).")
+    var ledger: String?
+    @Option(help: "Rule pack.")
+    var rules = "rules/default.yaml"
+    @Option(help: "Log level of the worker (logs go to stderr).")
+    var logLevel: Logger.Level = .error
+    @Option(help: "Extra configuration, key=value, repeatable (e.g. pool.max_in_flight=20000).")
+    var set: [String] = []
+
+    func run() async throws {
+        var logger = Logger(label: "groupwarden-bench")
+        logger.logLevel = logLevel
+        let progress = PhaseProgress()
+        MetricsSystem.bootstrap(
+            CountingMetricsFactory(watching: MetricName.records) { dimensions, amount in
+                if dimensions.contains(where: { $0 == ("outcome", "handled") || $0 == ("outcome", "dlq") }) {
+                    progress.add(Int(amount))
+                }
+            })
+
+        let kafka = try EmbeddedKafka(brokers: 1, logger: logger)
+        let config = try await workerConfiguration(kafka)
+        try createTopics(kafka, config.topics)
+        let traffic = PipelineTraffic(
+            seed: 7, groups: groups, privateShare: privateShare, violationShare: violationShare)
+        let producer = try KafkaProducer(
+            configuration: KafkaConfiguration(
+                bootstrapServers: kafka.bootstrapServers,
+                ["linger.ms": "5", "batch.num.messages": "10000", "queue.buffering.max.messages": "500000"]),
+            logger: logger)
+
+        let produced = try await traffic.produceAll(
+            count: messages, prefix: "tp", topic: config.topics.messages, producer: producer)
+        print(
+            "messages=\(messages) violating=\(produced.violating) private_share=\(privateShare) groups=\(groups) partitions=\(partitions) produce_seconds=\(fmt(produced.seconds))"
+        )
+
+        let raw = try await RawRelayBenchmark.measure(
+            bootstrap: kafka.bootstrapServers, source: config.topics.messages, destination: "bench.relay",
+            expected: messages, producerProperties: KafkaProducer.defaultProperties, logger: logger)
+        print(
+            "raw_relay_records=\(raw.records) raw_seconds=\(fmt(raw.relay.seconds)) raw_rate=\(Int(raw.recordsPerSecond))"
+        )
+
+        let flags = try FlagReader(bootstrap: kafka.bootstrapServers, topic: config.topics.flags, logger: logger)
+        let throughput = progress.startPhase(target: messages)
+        let app = try await WardenApplication.build(
+            config: config, registry: PrometheusCollectorRegistry(), logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: app.services.map { .init(service: $0) }, gracefulShutdownSignals: [], logger: logger))
+        let running = Task { try await group.run() }
+        let elapsed = await throughput.waitForTarget()
+        let pipelineRate = Double(messages) / elapsed.seconds
+        let raised = try await flags.waitForRaised(produced.violating, timeout: .seconds(60))
+        print(
+            "pipeline_records=\(messages) pipeline_seconds=\(fmt(elapsed.seconds)) pipeline_rate=\(Int(pipelineRate)) flags_raised=\(raised)"
+        )
+        let ratio = pipelineRate / raw.recordsPerSecond
+        print("ratio=\(fmt(ratio)) target=0.6 \(ratio >= 0.6 ? "met" : "missed")")
+
+        if latencySeconds > 0 {
+            let count = Int(rate * Double(latencySeconds))
+            let paced = progress.startPhase(target: count)
+            let sent = try await traffic.producePaced(
+                count: count, rate: rate, prefix: "lat", topic: config.topics.messages, producer: producer,
+                flags: flags)
+            let drained = await paced.waitForTarget()
+            let latencies = try await flags.waitForLatencies(sent.violating, timeout: .seconds(60))
+            print(
+                "paced_rate_target=\(Int(rate)) paced_sent=\(count) paced_send_seconds=\(fmt(sent.seconds)) paced_handled_seconds=\(fmt(drained.seconds)) flagged=\(latencies.count)"
+            )
+            print(latencyLine(latencies))
+        }
+        await group.triggerGracefulShutdown()
+        do {
+            try await running.value
+        } catch is CancellationError {
+            // A service interrupted mid-sleep by the shutdown; the figures are already printed.
+        }
+        flags.stop()
+    }
+
+    private func workerConfiguration(_ kafka: EmbeddedKafka) async throws -> WardenConfiguration {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var overrides = [
+            "kafka.bootstrap_servers": kafka.bootstrapServers,
+            // The mock broker answers an empty fetch only when fetch.wait.max.ms expires (a real
+            // broker answers as soon as data arrives): with librdkafka's 500 ms default every
+            // message would wait up to half a second in the broker.
+            "kafka.properties": "session.timeout.ms=6000,heartbeat.interval.ms=1000,fetch.wait.max.ms=10",
+            "ledger.url": ledger ?? "sqlite://" + folder.appendingPathComponent("ledger.sqlite").path,
+            "classification.rule_packs": rules, "admin.port": "0",
+        ]
+        for pair in set {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw ValidationError("--set wants key=value, got \(pair)") }
+            overrides[parts[0]] = parts[1]
+        }
+        return try await ConfigurationLoader(overrides: overrides).load()
+    }
+
+    private func createTopics(_ kafka: EmbeddedKafka, _ topics: WardenConfiguration.Topics) throws {
+        try kafka.createTopic(topics.messages, partitions: partitions)
+        for topic in [
+            topics.actions, topics.flags, topics.notices, topics.escalations, topics.groupAlerts, topics.dlq,
+            "bench.relay",
+        ] {
+            try kafka.createTopic(topic, partitions: topic == "bench.relay" ? partitions : 16)
+        }
+    }
+
+    private func latencyLine(_ latencies: [Duration]) -> String {
+        let sorted = latencies.map { $0.seconds * 1000 }.sorted()
+        guard !sorted.isEmpty else { return "latency_ms none" }
+        func percentile(_ p: Double) -> String {
+            fmt(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))])
+        }
+        return
+            "latency_ms p50=\(percentile(0.5)) p90=\(percentile(0.9)) p99=\(percentile(0.99)) max=\(fmt(sorted.last!)) target_p99=50 \(Double(percentile(0.99))! < 50 ? "met" : "missed")"
+    }
+}
+
+func fmt(_ value: Double) -> String { String(format: "%.3f", value) }
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

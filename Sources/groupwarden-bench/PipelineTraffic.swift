@@ -1,0 +1,92 @@
+import Foundation
+import KafkaClient
+import Synchronization
+import Warden
+
+/// Produces `LoadTraffic` for the pipeline benchmark: all at once, or paced at a rate with the
+/// send time of every violating message handed to the `FlagReader`.
+struct PipelineTraffic: Sendable {
+    let seed: UInt64
+    let groups: Int
+    let privateShare: Double
+    let violationShare: Double
+
+    /// Produces `count` messages as fast as the producer takes them; returns how many violate.
+    func produceAll(count: Int, prefix: String, topic: String, producer: KafkaProducer) async throws -> (
+        violating: Int, seconds: Double
+    ) {
+        var traffic = LoadTraffic(
+            seed: seed, groups: groups, privateShare: privateShare, violationShare: violationShare)
+        let start = ContinuousClock.now
+        var violating = 0
+        var sent = 0
+        let window = 2_000  // a task group removes finished children in O(children): keep it small
+        let now = Date()
+        while sent < count {
+            let batch = (sent..<min(count, sent + window)).map { traffic.next(id: "\(prefix)-\($0)", sentAt: now) }
+            violating += batch.filter(\.violates).count
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for message in batch {
+                    group.addTask { _ = try await producer.send(topic: topic, key: message.key, value: message.json) }
+                }
+                try await group.waitForAll()
+            }
+            sent += batch.count
+        }
+        return (violating, (ContinuousClock.now - start).seconds)
+    }
+
+    /// Produces `count` messages at `rate` per second in 1 ms ticks, never waiting for
+    /// acknowledgements before the next tick; registers each violating message's send instant.
+    func producePaced(
+        count: Int, rate: Double, prefix: String, topic: String, producer: KafkaProducer, flags: FlagReader
+    ) async throws -> (violating: Int, seconds: Double) {
+        var traffic = LoadTraffic(
+            seed: seed &+ 1, groups: groups, privateShare: privateShare, violationShare: violationShare)
+        let start = ContinuousClock.now
+        let acknowledged = ProgressCounter(target: count)
+        let failures = ProgressCounter(target: .max)
+        var violating = 0
+        var sent = 0
+        var tick = 0
+        while sent < count {
+            tick += 1
+            try await Task.sleep(until: start + .milliseconds(tick), clock: .continuous)
+            let due = min(count, Int(rate * Double(tick) / 1000))
+            let sendInstant = ContinuousClock.now
+            for number in sent..<due {
+                let message = traffic.next(id: "\(prefix)-\(number)", sentAt: Date())
+                if message.violates {
+                    violating += 1
+                    flags.expect(messageID: message.id, sentAt: sendInstant)
+                }
+                Task {
+                    do {
+                        _ = try await producer.send(topic: topic, key: message.key, value: message.json)
+                    } catch { failures.increment() }
+                    acknowledged.increment()
+                }
+            }
+            sent = max(sent, due)
+        }
+        _ = await acknowledged.waitForTarget()
+        let failed = failures.count
+        if failed > 0 { print("paced_send_failures=\(failed)") }
+        return (violating, (ContinuousClock.now - start).seconds)
+    }
+}
+
+/// Routes handled-record counts to the current phase's `ProgressCounter`.
+final class PhaseProgress: Sendable {
+    private let current = Mutex<ProgressCounter?>(nil)
+
+    func startPhase(target: Int) -> ProgressCounter {
+        let counter = ProgressCounter(target: target)
+        current.withLock { $0 = counter }
+        return counter
+    }
+
+    func add(_ amount: Int) {
+        current.withLock { $0 }?.increment(by: amount)
+    }
+}
