@@ -32,11 +32,19 @@ final class EndToEndHarness: Sendable {
     let time = ManualTime()
     let producer: KafkaProducer
     let outputs = Mutex<[Output]>([])
-    let logger = Logger(label: "e2e")
+    let logger: Logger
+    /// Every line the worker logged, as the JSON log stream writes it (debug level and up).
+    private let logSink: LogLines
+    var logLines: [String] { logSink.lines }
     private let tasks = Mutex<[Task<Void, any Error>]>([])
     private let groups = Mutex<[ServiceGroup]>([])
 
     init() async throws {
+        let lines = LogLines()
+        logger = Logger(label: "e2e") { label in
+            JSONLogHandler(label: label, level: .debug, sink: .init { bytes in lines.append(bytes) })
+        }
+        logSink = lines
         kafka = try EmbeddedKafka(brokers: 1, logger: logger)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -146,6 +154,11 @@ final class EndToEndHarness: Sendable {
             value: Array(try JSONSerialization.data(withJSONObject: object)))
     }
 
+    /// Sends `json` as it is to the messages topic.
+    func sendRaw(_ json: String, key: String) async throws {
+        _ = try await producer.send(topic: config.topics.messages, key: Array(key.utf8), value: Array(json.utf8))
+    }
+
     func sendAction(
         id: String, flagID: String, group: String, actor: String, role: ActorRole, action: ActionKind,
         forge: Bool = false
@@ -182,4 +195,11 @@ final class EndToEndHarness: Sendable {
     func events(_ type: String, flag: String) -> @Sendable ([Output]) -> Bool {
         { outputs in outputs.contains { $0.type == type && $0.data["flag_id"] == flag } }
     }
+}
+
+/// Collects the log stream's lines for the tests that read it.
+final class LogLines: Sendable {
+    private let storage = Mutex<[String]>([])
+    func append(_ bytes: [UInt8]) { storage.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) } }
+    var lines: [String] { storage.withLock { $0 } }
 }
