@@ -95,6 +95,8 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         if latencySeconds > 0 {
             let count = Int(rate * Double(latencySeconds))
             let paced = progress.startPhase(target: count)
+            let memory = Task { await MemorySampler.printEvery(.seconds(max(1, min(30, latencySeconds / 10)))) }
+            defer { memory.cancel() }
             let sent = try await traffic.producePaced(
                 count: count, rate: rate, prefix: "lat", topic: config.topics.messages, producer: producer,
                 flags: flags)

@@ -1,3 +1,5 @@
+import KafkaClient
+
 /// Metric names the service exports on `/metrics`. Labels stay low-cardinality: never a group,
 /// user or message id. Alert rules and dashboards in ops/ use exactly these names.
 public enum MetricName {
@@ -7,8 +9,9 @@ public enum MetricName {
     public static let processingSeconds = "groupwarden_processing_seconds"
     /// Gauge: records handed to handlers and not yet finished.
     public static let inFlight = "groupwarden_in_flight"
-    /// Gauge, labels `topic`, `partition`: consumer lag from librdkafka statistics.
-    public static let consumerLag = "groupwarden_consumer_lag"
+    /// Gauge, labels `topic`, `partition`: consumer lag, from librdkafka's statistics every 5 s
+    /// (`statistics.interval.ms`); named by KafkaClient, which records it.
+    public static let consumerLag = KafkaStatisticsMetrics.consumerLag
     /// Counter, labels `topic`, `reason`: records sent to the DLQ.
     public static let dlq = "groupwarden_dlq_total"
     /// Counter, label `category`: flags raised.
@@ -31,6 +34,7 @@ public enum MetricName {
     public static let rulePackVersion = "groupwarden_rule_pack_version"
     /// Gauge: 1 when the worker has partitions assigned and the ledger answers.
     public static let ready = "groupwarden_ready"
-    /// Gauge: outbox events written but not yet published.
-    public static let outboxPending = "groupwarden_outbox_pending"
+    /// Counter: outbox events the relay published because the direct publish after the ledger
+    /// write did not complete (a crash, a broker outage). Steady growth means publishing fails.
+    public static let outboxRepublished = "groupwarden_outbox_republished_total"
 }

@@ -26,6 +26,12 @@ public final class ModerationCore: Sendable {
 
     /// Clean messages counted before a group's statistics are written back.
     static let activityFlushEvery = 25
+    /// Groups whose statistics and snapshot stay cached; past it a tenth of each cache is
+    /// dropped (statistics already written back first), so memory stays flat however many
+    /// groups a platform has. A dropped group is read back from the ledger on its next message;
+    /// at most `activityFlushEvery - 1` clean-message counts of a dropped group are lost, which
+    /// only raises its flagged share (the conservative direction).
+    static let cachedGroupsLimit = 100_000
 
     public init(
         store: any LedgerStore, chain: ResponsibilityChain, alertPolicy: GroupAlertPolicy, authorizer: ActionAuthorizer,
@@ -58,7 +64,10 @@ public final class ModerationCore: Sendable {
     func loadActivity(_ groupID: String) async throws -> GroupActivity {
         if let cached = activity.withLock({ $0[groupID]?.value }) { return cached }
         let stored = try await store.groupActivity(groupID) ?? GroupActivity(groupID: groupID)
-        activity.withLock { $0[groupID] = (stored, 0) }
+        activity.withLock { cache in
+            if cache.count >= Self.cachedGroupsLimit { Self.evictTenth(of: &cache, preferring: { $0.unsaved == 0 }) }
+            cache[groupID] = (stored, 0)
+        }
         return stored
     }
 
@@ -75,10 +84,20 @@ public final class ModerationCore: Sendable {
     func rememberSnapshot(_ groupID: String, _ snapshot: GroupSnapshot) async throws {
         let changed = snapshots.withLock { cache in
             if cache[groupID] == snapshot { return false }
+            if cache.count >= Self.cachedGroupsLimit { Self.evictTenth(of: &cache, preferring: { _ in true }) }
             cache[groupID] = snapshot
             return true
         }
         if changed { try await store.saveGroupSnapshot(groupID, snapshot) }
+    }
+
+    /// Removes a tenth of `cache`, preferring entries for which `cheap` holds.
+    static func evictTenth<Value>(of cache: inout [String: Value], preferring cheap: (Value) -> Bool) {
+        let quota = max(1, cache.count / 10)
+        var victims = Set<String>()
+        for (key, value) in cache where victims.count < quota && cheap(value) { victims.insert(key) }
+        for key in cache.keys where victims.count < quota { victims.insert(key) }
+        for key in victims { cache.removeValue(forKey: key) }
     }
 
     func alertEvents(_ alerts: [GroupAlert], at time: Date, activity: GroupActivity) -> [IdentifiedEvent] {

@@ -29,7 +29,8 @@ public struct WardenApplication: Sendable {
 
         var kafkaProperties = config.kafka.properties
         kafkaProperties["bootstrap.servers"] = config.kafka.bootstrapServers
-        let producer = try KafkaProducer(configuration: KafkaConfiguration(kafkaProperties), logger: logger)
+        let producer = try KafkaProducer(
+            configuration: KafkaConfiguration(kafkaProperties).forProducer, logger: logger)
         let publisher = KafkaEventPublisher(producer: producer)
         let core = ModerationCore(
             store: store, chain: ResponsibilityChain(policy: config.escalationPolicy),
@@ -42,9 +43,11 @@ public struct WardenApplication: Sendable {
         var services: [any Service] = []
         var consumers: [KafkaConsumer] = []
         func consumer() throws -> KafkaConsumer {
-            var properties = kafkaProperties
+            var properties = KafkaConfiguration(kafkaProperties).forConsumer.properties
             properties["group.id"] = config.kafka.groupID
             properties["client.id"] = "groupwarden-\(config.workerID)"
+            // Consumer lag per partition (kafka_consumer_lag) comes from librdkafka's statistics.
+            properties["statistics.interval.ms"] = properties["statistics.interval.ms"] ?? "5000"
             let consumer = try KafkaConsumer(configuration: KafkaConfiguration(properties), logger: logger)
             consumers.append(consumer)
             return consumer
@@ -78,10 +81,14 @@ public struct WardenApplication: Sendable {
                 ) { flag in try await core.handleDue(flag, leaseOwner: leaseOwner) })
             services.append(RetentionPurge(store: store, retention: config.ledger.retention, now: now, logger: logger))
         }
-        services.append(OutboxRelay(store: store, logger: logger) { try await publisher.publish($0) })
-        services.append(LedgerGauges(store: store, now: now))
+        services.append(
+            OutboxRelay(store: store, logger: logger) { events in
+                try await publisher.publish(events)
+                Counter(label: MetricName.outboxRepublished).increment(by: events.count)
+            })
+        let probe = WorkerReadiness(store: store, consumers: consumers, now: now)
+        services.append(HealthGauges(store: store, probe: probe, now: now))
         if config.admin.port > 0 {
-            let probe = WorkerReadiness(store: store, consumers: consumers, now: now)
             services.append(
                 AdminServer.application(
                     host: config.admin.host, port: config.admin.port, registry: registry, probe: probe, logger: logger))
@@ -107,18 +114,21 @@ struct WorkerReadiness: ReadinessProbe {
     }
 }
 
-/// Publishes ledger gauges (overdue deadlines) every few seconds.
-struct LedgerGauges: Service {
+/// Publishes the overdue-deadline and readiness gauges every few seconds.
+struct HealthGauges: Service {
     let store: any LedgerStore
+    let probe: WorkerReadiness
     let now: @Sendable () -> Date
 
     func run() async throws {
         let overdue = Gauge(label: MetricName.overdueDeadlines)
+        let ready = Gauge(label: MetricName.ready)
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 if let count = try? await store.overdueCount(now: now().addingTimeInterval(-1)) {
                     overdue.record(count)
                 }
+                ready.record(await probe.readiness().problems.isEmpty ? 1 : 0)
                 try? await Task.sleep(for: .seconds(5))
             }
         }
