@@ -24,7 +24,7 @@ final class FlagReader: Sendable {
                 bootstrapServers: bootstrap,
                 [
                     "group.id": "bench-flags-\(UUID().uuidString)", "session.timeout.ms": "6000",
-                    "heartbeat.interval.ms": "1000", "fetch.wait.max.ms": "5", "auto.offset.reset": "earliest",
+                    "heartbeat.interval.ms": "1000", "fetch.wait.max.ms": "2", "auto.offset.reset": "earliest",
                 ]),
             logger: logger)
         try consumer.subscribe(topics: [topic], listener: nil)

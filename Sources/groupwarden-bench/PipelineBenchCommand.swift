@@ -35,6 +35,8 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     var ledger: String?
     @Option(help: "Rule pack.")
     var rules = "rules/default.yaml"
+    @Option(help: "linger.ms of the platform's producer (latency counts from the produce call).")
+    var producerLingerMs = 5
     @Option(help: "Log level of the worker (logs go to stderr).")
     var logLevel: Logger.Level = .error
     @Option(help: "Extra configuration, key=value, repeatable (e.g. pool.max_in_flight=20000).")
@@ -45,11 +47,13 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         logger.logLevel = logLevel
         let progress = PhaseProgress()
         MetricsSystem.bootstrap(
-            CountingMetricsFactory(watching: MetricName.records) { dimensions, amount in
-                if dimensions.contains(where: { $0 == ("outcome", "handled") || $0 == ("outcome", "dlq") }) {
-                    progress.add(Int(amount))
-                }
-            })
+            CountingMetricsFactory(
+                watching: MetricName.records,
+                observe: { dimensions, amount in
+                    if dimensions.contains(where: { $0 == ("outcome", "handled") || $0 == ("outcome", "dlq") }) {
+                        progress.add(Int(amount))
+                    }
+                }, timing: MetricName.processingSeconds, time: { progress.handled(nanoseconds: $0) }))
 
         let kafka = try EmbeddedKafka(brokers: 1, logger: logger)
         let config = try await workerConfiguration(kafka)
@@ -59,7 +63,10 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         let producer = try KafkaProducer(
             configuration: KafkaConfiguration(
                 bootstrapServers: kafka.bootstrapServers,
-                ["linger.ms": "5", "batch.num.messages": "10000", "queue.buffering.max.messages": "500000"]),
+                [
+                    "linger.ms": "\(producerLingerMs)", "batch.num.messages": "10000",
+                    "queue.buffering.max.messages": "500000",
+                ]),
             logger: logger)
 
         let produced = try await traffic.produceAll(
@@ -89,6 +96,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         print(
             "pipeline_records=\(messages) pipeline_seconds=\(fmt(elapsed.seconds)) pipeline_rate=\(Int(pipelineRate)) flags_raised=\(raised)"
         )
+        print(progress.handlerTimeLine())
         let ratio = pipelineRate / raw.recordsPerSecond
         print("ratio=\(fmt(ratio)) target=0.6 \(ratio >= 0.6 ? "met" : "missed")")
 
@@ -106,6 +114,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
                 "paced_rate_target=\(Int(rate)) paced_sent=\(count) paced_send_seconds=\(fmt(sent.seconds)) paced_handled_seconds=\(fmt(drained.seconds)) flagged=\(latencies.count)"
             )
             print(latencyLine(latencies))
+            print(progress.handlerTimeLine())
         }
         await group.triggerGracefulShutdown()
         do {
@@ -124,7 +133,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             // The mock broker answers an empty fetch only when fetch.wait.max.ms expires (a real
             // broker answers as soon as data arrives): with librdkafka's 500 ms default every
             // message would wait up to half a second in the broker.
-            "kafka.properties": "session.timeout.ms=6000,heartbeat.interval.ms=1000,fetch.wait.max.ms=10",
+            "kafka.properties": "session.timeout.ms=6000,heartbeat.interval.ms=1000,fetch.wait.max.ms=2",
             "ledger.url": ledger ?? "sqlite://" + folder.appendingPathComponent("ledger.sqlite").path,
             "classification.rule_packs": rules, "admin.port": "0",
         ]

@@ -77,13 +77,30 @@ struct PipelineTraffic: Sendable {
 }
 
 /// Routes handled-record counts to the current phase's `ProgressCounter`.
+/// Also keeps the phase's handler times (the pool's processing timer, one value per record).
 final class PhaseProgress: Sendable {
     private let current = Mutex<ProgressCounter?>(nil)
+    private let handlerNanoseconds = Mutex<[Int64]>([])
 
     func startPhase(target: Int) -> ProgressCounter {
         let counter = ProgressCounter(target: target)
         current.withLock { $0 = counter }
+        handlerNanoseconds.withLock { $0.removeAll(keepingCapacity: true) }
         return counter
+    }
+
+    func handled(nanoseconds: Int64) {
+        handlerNanoseconds.withLock { $0.append(nanoseconds) }
+    }
+
+    /// `handler_ms p50=… p99=… max=…` over the current phase's records.
+    func handlerTimeLine() -> String {
+        let sorted = handlerNanoseconds.withLock { $0 }.sorted()
+        guard let last = sorted.last else { return "handler_ms none" }
+        func ms(_ p: Double) -> String {
+            fmt(Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6)
+        }
+        return "handler_ms p50=\(ms(0.5)) p90=\(ms(0.9)) p99=\(ms(0.99)) max=\(fmt(Double(last) / 1e6))"
     }
 
     func add(_ amount: Int) {

@@ -29,8 +29,10 @@ public struct WardenApplication: Sendable {
 
         var kafkaProperties = config.kafka.properties
         kafkaProperties["bootstrap.servers"] = config.kafka.bootstrapServers
-        let producer = try KafkaProducer(
-            configuration: KafkaConfiguration(kafkaProperties).forProducer, logger: logger)
+        var producerConfiguration = KafkaConfiguration(kafkaProperties).forProducer
+        // Events are few and a flag's latency counts: batch for 1 ms, not librdkafka's 5 ms.
+        producerConfiguration["linger.ms"] = producerConfiguration["linger.ms"] ?? "1"
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         let publisher = KafkaEventPublisher(producer: producer)
         let core = ModerationCore(
             store: store, chain: ResponsibilityChain(policy: config.escalationPolicy),
