@@ -7,8 +7,8 @@ import Logging
 /// `groupwarden-bench ledger`: how fast due deadlines are claimed and recorded, and how late.
 ///
 /// 1. Backlog: `--flags` open flags, all already due; `--workers` schedulers claim batches
-///    under leases and record each escalation (chain decision, flag write, lease release), as
-///    the service does. Prints claimed-and-recorded flags per second.
+///    under leases and record each batch's escalations (chain decision, flag write, outbox
+///    event, lease release) in one transaction, as the service does. Prints flags per second.
 /// 2. Lag: `--lag-flags` flags due over the next `--lag-seconds`; one scheduler polls every
 ///    100 ms and the lag of each escalation behind its due time is measured (p50, p99, max).
 struct LedgerBenchCommand: AsyncParsableCommand {
@@ -44,13 +44,7 @@ struct LedgerBenchCommand: AsyncParsableCommand {
                         let due = try await ledger.claimDueFlags(
                             now: Date(), limit: batch, leaseOwner: "w\(worker)", leaseFor: .seconds(60))
                         if due.isEmpty { return count }
-                        for flag in due {
-                            let decision = chain.deadlineFired(flag, now: Date())
-                            _ = try await ledger.write(
-                                LedgerChange(
-                                    flag: decision.flag, expectedVersion: flag.version, events: [],
-                                    releaseLeaseOf: "w\(worker)"))
-                        }
+                        _ = try await ledger.write(escalations(due, chain: chain, leaseOwner: "w\(worker)"))
                         count += due.count
                     }
                 }
@@ -75,12 +69,9 @@ struct LedgerBenchCommand: AsyncParsableCommand {
         while lags.count < lagFlags, Date() < stopAt {
             let due = try await lagStore.claimDueFlags(
                 now: Date(), limit: batch, leaseOwner: "lag", leaseFor: .seconds(60))
-            for flag in due {
-                let decision = chain.deadlineFired(flag, now: Date())
-                _ = try await lagStore.write(
-                    LedgerChange(flag: decision.flag, expectedVersion: flag.version, events: [], releaseLeaseOf: "lag"))
-                lags.append(Date().timeIntervalSince(flag.deadline!))
-            }
+            _ = try await lagStore.write(escalations(due, chain: chain, leaseOwner: "lag"))
+            let recorded = Date()
+            lags += due.map { recorded.timeIntervalSince($0.deadline!) }
             if due.count < batch { try await Task.sleep(for: .milliseconds(100)) }
         }
         lags.sort()
@@ -122,6 +113,7 @@ struct LedgerBenchCommand: AsyncParsableCommand {
             let lanes = 8
             for lane in 0..<lanes {
                 group.addTask {
+                    var changes: [LedgerChange] = []
                     for index in stride(from: lane, to: count, by: lanes) {
                         let message = FlaggedMessage(
                             messageID: "\(prefix)-\(index)", groupID: "g-\(index % 1000)", senderID: "s",
@@ -129,11 +121,32 @@ struct LedgerBenchCommand: AsyncParsableCommand {
                             categories: [finding], severity: .high)
                         let decision = chain.raise(
                             message, existing: nil, groupIsPrimarilyIllegal: false, now: raisedAt(index))
-                        _ = try await ledger.write(LedgerChange(flag: decision.flag, expectedVersion: nil, events: []))
+                        changes.append(LedgerChange(flag: decision.flag, expectedVersion: nil, events: []))
+                        if changes.count == 1000 {
+                            _ = try await ledger.write(changes)
+                            changes.removeAll(keepingCapacity: true)
+                        }
                     }
+                    _ = try await ledger.write(changes)
                 }
             }
             try await group.waitForAll()
+        }
+    }
+
+    /// The scheduler's write for a claimed batch: each flag's escalation with its event in the
+    /// outbox (about the size the service writes), the lease released, one transaction.
+    private func escalations(_ due: [Escalation.Flag], chain: ResponsibilityChain, leaseOwner: String) -> [LedgerChange] {
+        let now = Date()
+        return due.map { flag in
+            let decision = chain.deadlineFired(flag, now: now)
+            let events = decision.events.map { event in
+                OutboxEvent(
+                    id: event.id, topic: "moderation.escalations", key: flag.groupID,
+                    payload: Array(repeating: 0x7B, count: 600), createdAt: now)
+            }
+            return LedgerChange(
+                flag: decision.flag, expectedVersion: flag.version, events: events, releaseLeaseOf: leaseOwner)
         }
     }
 

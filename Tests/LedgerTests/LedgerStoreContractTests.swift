@@ -164,9 +164,13 @@ import Testing
         let resolved = chain.apply(
             AuthorizedAction(actionID: "a", actorID: "ops", role: .provider, action: .dismiss, at: t0), to: closed.flag!
         )
+        let closing = Date()
         _ = try await store.write(change(resolved, expected: 1))
-        #expect(try await store.purge(before: t0) == 0)
-        #expect(try await store.purge(before: t0.addingTimeInterval(1)) == 1)
+        // Retention runs from the flag's closing (its last write), not from when it was raised:
+        // a flag raised at t0 but closed now outlives a cutoff after t0.
+        #expect(try await store.purge(before: t0.addingTimeInterval(1)) == 0)
+        #expect(try await store.purge(before: closing.addingTimeInterval(-1)) == 0)
+        #expect(try await store.purge(before: Date().addingTimeInterval(1)) == 1)
         #expect(try await store.flag(id: open.flag!.flagID) != nil)
         #expect(try await store.flag(id: closed.flag!.flagID) == nil)
     }

@@ -256,11 +256,11 @@ public final class PostgresLedgerStore: LedgerStore {
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { connection in
             try await connection.query(
-                "DELETE FROM actions WHERE flag_id IN (SELECT flag_id FROM flags WHERE deadline_at IS NULL AND raised_at < \(at))",
+                "DELETE FROM actions WHERE flag_id IN (SELECT flag_id FROM flags WHERE deadline_at IS NULL AND updated_at < \(at))",
                 logger: logger)
             let removed = try await Self.count(
                 connection.query(
-                    "DELETE FROM flags WHERE deadline_at IS NULL AND raised_at < \(at) RETURNING flag_id",
+                    "DELETE FROM flags WHERE deadline_at IS NULL AND updated_at < \(at) RETURNING flag_id",
                     logger: logger))
             try await connection.query(
                 "DELETE FROM outbox WHERE published_at IS NOT NULL AND created_at < \(at)", logger: logger)

@@ -47,70 +47,105 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func write(_ change: LedgerChange) async throws -> LedgerWriteResult {
-        let flagBody = try change.flag.map { try Self.encoder.encode($0) }
-        let activityBody = try change.groupActivity.map { try Self.encoder.encode($0) }
+        let prepared = try PreparedChange(change)
         let now = Date().timeIntervalSince1970
         do {
-            return try await database.write { db -> LedgerWriteResult in
-                if let actionID = change.actionID {
-                    try db.execute(
-                        sql:
-                            "INSERT INTO actions(action_id, flag_id, recorded_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                        arguments: [actionID, change.flag?.flagID, now])
-                    if db.changesCount == 0 { return .duplicateAction }
-                }
-                if let flag = change.flag, let flagBody {
-                    let deadline = flag.deadline?.timeIntervalSince1970
-                    if let expected = change.expectedVersion {
-                        try db.execute(
-                            sql: """
-                                UPDATE flags SET status = ?, deadline_at = ?, version = ?, updated_at = ?, body = ?,
-                                    lease_owner = CASE WHEN lease_owner = ? THEN NULL ELSE lease_owner END,
-                                    lease_until = CASE WHEN lease_owner = ? THEN NULL ELSE lease_until END
-                                WHERE flag_id = ? AND version = ?
-                                """,
-                            arguments: [
-                                flag.status.rawValue, deadline, flag.version, now, flagBody, change.releaseLeaseOf,
-                                change.releaseLeaseOf, flag.flagID, expected,
-                            ])
-                    } else {
-                        try db.execute(
-                            sql: """
-                                INSERT INTO flags(flag_id, message_id, group_id, status, deadline_at, version, raised_at,
-                                    updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                                """,
-                            arguments: [
-                                flag.flagID, flag.messageID, flag.groupID, flag.status.rawValue, deadline, flag.version,
-                                flag.raisedAt.timeIntervalSince1970, now, flagBody,
-                            ])
-                    }
-                    if db.changesCount == 0 {
-                        // Roll back the action row too: the change did not happen.
-                        throw ConflictSignal()
-                    }
-                }
-                for event in change.events {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO outbox(event_id, topic, event_key, payload, created_at) VALUES (?, ?, ?, ?, ?)
-                            ON CONFLICT DO NOTHING
-                            """,
-                        arguments: [
-                            event.id, event.topic, event.key, Data(event.payload),
-                            event.createdAt.timeIntervalSince1970,
-                        ])
-                }
-                if let activity = change.groupActivity, let activityBody {
-                    try db.execute(
-                        sql:
-                            "INSERT INTO group_activity(group_id, body) VALUES (?, ?) ON CONFLICT(group_id) DO UPDATE SET body = excluded.body",
-                        arguments: [activity.groupID, activityBody])
-                }
-                return .applied
-            }
+            return try await database.write { db in try Self.apply(prepared, now: now, in: db) }
         } catch is ConflictSignal {
             return .conflict
         }
+    }
+
+    /// One transaction for the whole batch; each change inside its own savepoint, so a conflict
+    /// or a replayed action undoes that change only.
+    public func write(_ changes: [LedgerChange]) async throws -> [LedgerWriteResult] {
+        let prepared = try changes.map(PreparedChange.init)
+        let now = Date().timeIntervalSince1970
+        return try await database.write { db in
+            try prepared.map { change in
+                var result = LedgerWriteResult.applied
+                do {
+                    try db.inSavepoint {
+                        result = try Self.apply(change, now: now, in: db)
+                        return result == .applied ? .commit : .rollback
+                    }
+                } catch is ConflictSignal {
+                    result = .conflict
+                }
+                return result
+            }
+        }
+    }
+
+    /// A change with its JSON bodies encoded outside the database lock.
+    struct PreparedChange: Sendable {
+        var change: LedgerChange
+        var flagBody: Data?
+        var activityBody: Data?
+
+        init(_ change: LedgerChange) throws {
+            self.change = change
+            flagBody = try change.flag.map { try SQLiteLedgerStore.encoder.encode($0) }
+            activityBody = try change.groupActivity.map { try SQLiteLedgerStore.encoder.encode($0) }
+        }
+    }
+
+    /// Applies one change; throws `ConflictSignal` when its flag write did not happen.
+    static func apply(_ prepared: PreparedChange, now: Double, in db: Database) throws -> LedgerWriteResult {
+        let change = prepared.change
+        if let actionID = change.actionID {
+            try db.execute(
+                sql: "INSERT INTO actions(action_id, flag_id, recorded_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [actionID, change.flag?.flagID, now])
+            if db.changesCount == 0 { return .duplicateAction }
+        }
+        if let flag = change.flag, let flagBody = prepared.flagBody {
+            let deadline = flag.deadline?.timeIntervalSince1970
+            if let expected = change.expectedVersion {
+                try db.execute(
+                    sql: """
+                        UPDATE flags SET status = ?, deadline_at = ?, version = ?, updated_at = ?, body = ?,
+                            lease_owner = CASE WHEN lease_owner = ? THEN NULL ELSE lease_owner END,
+                            lease_until = CASE WHEN lease_owner = ? THEN NULL ELSE lease_until END
+                        WHERE flag_id = ? AND version = ?
+                        """,
+                    arguments: [
+                        flag.status.rawValue, deadline, flag.version, now, flagBody, change.releaseLeaseOf,
+                        change.releaseLeaseOf, flag.flagID, expected,
+                    ])
+            } else {
+                try db.execute(
+                    sql: """
+                        INSERT INTO flags(flag_id, message_id, group_id, status, deadline_at, version, raised_at,
+                            updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                        """,
+                    arguments: [
+                        flag.flagID, flag.messageID, flag.groupID, flag.status.rawValue, deadline, flag.version,
+                        flag.raisedAt.timeIntervalSince1970, now, flagBody,
+                    ])
+            }
+            if db.changesCount == 0 {
+                // Roll back the action row too: the change did not happen.
+                throw ConflictSignal()
+            }
+        }
+        for event in change.events {
+            try db.execute(
+                sql: """
+                    INSERT INTO outbox(event_id, topic, event_key, payload, created_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING
+                    """,
+                arguments: [
+                    event.id, event.topic, event.key, Data(event.payload), event.createdAt.timeIntervalSince1970,
+                ])
+        }
+        if let activity = change.groupActivity, let activityBody = prepared.activityBody {
+            try db.execute(
+                sql:
+                    "INSERT INTO group_activity(group_id, body) VALUES (?, ?) ON CONFLICT(group_id) DO UPDATE SET body = excluded.body",
+                arguments: [activity.groupID, activityBody])
+        }
+        return .applied
     }
 
     public func claimDueFlags(now: Date, limit: Int, leaseOwner: String, leaseFor: Duration) async throws -> [Flag] {
@@ -218,9 +253,9 @@ public final class SQLiteLedgerStore: LedgerStore {
         return try await database.write { db in
             try db.execute(
                 sql:
-                    "DELETE FROM actions WHERE flag_id IN (SELECT flag_id FROM flags WHERE deadline_at IS NULL AND raised_at < ?)",
+                    "DELETE FROM actions WHERE flag_id IN (SELECT flag_id FROM flags WHERE deadline_at IS NULL AND updated_at < ?)",
                 arguments: [at])
-            try db.execute(sql: "DELETE FROM flags WHERE deadline_at IS NULL AND raised_at < ?", arguments: [at])
+            try db.execute(sql: "DELETE FROM flags WHERE deadline_at IS NULL AND updated_at < ?", arguments: [at])
             let flags = db.changesCount
             try db.execute(sql: "DELETE FROM outbox WHERE published_at IS NOT NULL AND created_at < ?", arguments: [at])
             return flags

@@ -66,6 +66,9 @@ public protocol LedgerStore: Sendable {
     func migrate() async throws
     func flag(id: String) async throws -> Flag?
     func write(_ change: LedgerChange) async throws -> LedgerWriteResult
+    /// Writes many changes in one transaction where the store can (the scheduler's path): each
+    /// change still applies or conflicts on its own, and the results come back in order.
+    func write(_ changes: [LedgerChange]) async throws -> [LedgerWriteResult]
     /// Leases up to `limit` open flags whose deadline is at or before `now` and not leased.
     func claimDueFlags(now: Date, limit: Int, leaseOwner: String, leaseFor: Duration) async throws -> [Flag]
     /// The earliest moment a flag becomes claimable: its deadline, or the end of a live lease
@@ -83,6 +86,16 @@ public protocol LedgerStore: Sendable {
     func flags(groupID: String) async throws -> [Flag]
     /// Open flags past due: the scheduler's backlog.
     func overdueCount(now: Date) async throws -> Int
-    /// Deletes closed flags raised before `cutoff`, their actions and published events.
+    /// Deletes flags closed (last written) before `cutoff`, their actions, and events published before it.
     func purge(before cutoff: Date) async throws -> Int
+}
+
+extension LedgerStore {
+    /// One transaction per change: for stores without a batched path.
+    public func write(_ changes: [LedgerChange]) async throws -> [LedgerWriteResult] {
+        var results: [LedgerWriteResult] = []
+        results.reserveCapacity(changes.count)
+        for change in changes { results.append(try await write(change)) }
+        return results
+    }
 }

@@ -26,7 +26,7 @@ public enum MetricName {
     public static let actionsRefused = "groupwarden_actions_refused_total"
     /// Gauge: open deadlines already past due (not yet fired).
     public static let overdueDeadlines = "groupwarden_deadlines_overdue"
-    /// Gauge: seconds the oldest unfired due deadline is late.
+    /// Histogram: how many seconds after its due time each deadline fired (scheduler lag).
     public static let deadlineLagSeconds = "groupwarden_deadline_lag_seconds"
     /// Counter: private (direct/family) messages counted and skipped.
     public static let privateMessages = "groupwarden_private_messages_total"

@@ -79,8 +79,9 @@ public struct WardenApplication: Sendable {
             services.append(
                 DeadlineScheduler(
                     store: store, leaseOwner: leaseOwner, batchSize: config.scheduler.batchSize,
-                    lease: config.scheduler.lease, pollInterval: config.scheduler.pollInterval, now: now, logger: logger
-                ) { flag in try await core.handleDue(flag, leaseOwner: leaseOwner) })
+                    lease: config.scheduler.lease, pollInterval: config.scheduler.pollInterval, now: now,
+                    logger: logger,
+                    batchHandler: { flags in try await core.handleDue(flags, leaseOwner: leaseOwner) }))
             services.append(RetentionPurge(store: store, retention: config.ledger.retention, now: now, logger: logger))
         }
         services.append(
