@@ -136,7 +136,8 @@ struct LedgerBenchCommand: AsyncParsableCommand {
 
     /// The scheduler's write for a claimed batch: each flag's escalation with its event in the
     /// outbox (about the size the service writes), the lease released, one transaction.
-    private func escalations(_ due: [Escalation.Flag], chain: ResponsibilityChain, leaseOwner: String) -> [LedgerChange] {
+    private func escalations(_ due: [Escalation.Flag], chain: ResponsibilityChain, leaseOwner: String) -> [LedgerChange]
+    {
         let now = Date()
         return due.map { flag in
             let decision = chain.deadlineFired(flag, now: now)
