@@ -83,7 +83,11 @@ public final class BlockingExecutor: Sendable {
                         return (nil, state.isShutDown)
                     }
                     defer { state.head += 1 }
-                    return (state.jobs[state.head], false)
+                    // Take the job out: it (and whatever it captured, possibly this executor's
+                    // owner) must be released after it ran, outside the lock, never by removeAll.
+                    let job = state.jobs[state.head]
+                    state.jobs[state.head] = {}
+                    return (job, false)
                 }
                 guard let job = next.job else {
                     if next.stop { return }

@@ -31,6 +31,8 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     var rate = 10_000.0
     @Option(help: "Seconds of the latency phase (0 skips it).")
     var latencySeconds = 20
+    @Option(help: "bootstrap.servers of an existing cluster that has the topics (default: an embedded one here).")
+    var bootstrap: String?
     @Option(help: "Ledger URL (default: a SQLite file in a temporary folder).")
     var ledger: String?
     @Option(help: "Rule pack.")
@@ -55,14 +57,17 @@ struct PipelineBenchCommand: AsyncParsableCommand {
                     }
                 }, timing: MetricName.processingSeconds, time: { progress.handled(nanoseconds: $0) }))
 
-        let kafka = try EmbeddedKafka(brokers: 1, logger: logger)
-        let config = try await workerConfiguration(kafka)
-        try createTopics(kafka, config.topics)
+        // The embedded cluster lives in this process (its CPU and memory count with ours) unless
+        // --bootstrap names another cluster, e.g. `groupwarden dev-broker` or Tansu.
+        let embedded = bootstrap == nil ? try EmbeddedKafka(brokers: 1, logger: logger) : nil
+        let bootstrapServers = bootstrap ?? embedded!.bootstrapServers
+        let config = try await workerConfiguration(bootstrapServers)
+        try createTopics(config.topics, embedded: embedded)
         let traffic = PipelineTraffic(
             seed: 7, groups: groups, privateShare: privateShare, violationShare: violationShare)
         let producer = try KafkaProducer(
             configuration: KafkaConfiguration(
-                bootstrapServers: kafka.bootstrapServers,
+                bootstrapServers: bootstrapServers,
                 [
                     "linger.ms": "\(producerLingerMs)", "batch.num.messages": "10000",
                     "queue.buffering.max.messages": "500000",
@@ -76,13 +81,13 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         )
 
         let raw = try await RawRelayBenchmark.measure(
-            bootstrap: kafka.bootstrapServers, source: config.topics.messages, destination: "bench.relay",
+            bootstrap: bootstrapServers, source: config.topics.messages, destination: "bench.relay",
             expected: messages, producerProperties: KafkaProducer.defaultProperties, logger: logger)
         print(
             "raw_relay_records=\(raw.records) raw_seconds=\(fmt(raw.relay.seconds)) raw_rate=\(Int(raw.recordsPerSecond))"
         )
 
-        let flags = try FlagReader(bootstrap: kafka.bootstrapServers, topic: config.topics.flags, logger: logger)
+        let flags = try FlagReader(bootstrap: bootstrapServers, topic: config.topics.flags, logger: logger)
         let throughput = progress.startPhase(target: messages)
         let app = try await WardenApplication.build(
             config: config, registry: PrometheusCollectorRegistry(), logger: logger)
@@ -125,11 +130,11 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         flags.stop()
     }
 
-    private func workerConfiguration(_ kafka: EmbeddedKafka) async throws -> WardenConfiguration {
+    private func workerConfiguration(_ bootstrapServers: String) async throws -> WardenConfiguration {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var overrides = [
-            "kafka.bootstrap_servers": kafka.bootstrapServers,
+            "kafka.bootstrap_servers": bootstrapServers,
             // The mock broker answers an empty fetch only when fetch.wait.max.ms expires (a real
             // broker answers as soon as data arrives): with librdkafka's 500 ms default every
             // message would wait up to half a second in the broker.
@@ -145,13 +150,16 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         return try await ConfigurationLoader(overrides: overrides).load()
     }
 
-    private func createTopics(_ kafka: EmbeddedKafka, _ topics: WardenConfiguration.Topics) throws {
-        try kafka.createTopic(topics.messages, partitions: partitions)
+    /// Creates the topics on the embedded cluster; an existing cluster must have them (e.g.
+    /// `groupwarden dev-broker --partitions 64 --topic bench.relay:64`).
+    private func createTopics(_ topics: WardenConfiguration.Topics, embedded: EmbeddedKafka?) throws {
+        guard let embedded else { return }
         for topic in [
-            topics.actions, topics.flags, topics.notices, topics.escalations, topics.groupAlerts, topics.dlq,
-            "bench.relay",
+            topics.messages, topics.actions, topics.flags, topics.notices, topics.escalations, topics.groupAlerts,
+            topics.dlq, "bench.relay",
         ] {
-            try kafka.createTopic(topic, partitions: topic == "bench.relay" ? partitions : 16)
+            try embedded.createTopic(
+                topic, partitions: topic == topics.messages || topic == "bench.relay" ? partitions : 16)
         }
     }
 
