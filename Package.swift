@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "groupwarden", targets: ["groupwarden"]),
         .executable(name: "groupwarden-bench", targets: ["groupwarden-bench"]),
+        .executable(name: "groupwarden-chaos", targets: ["groupwarden-chaos"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -114,6 +115,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "groupwarden-chaos",
+            dependencies: [
+                "KafkaClient", "Ledger", "Escalation", "Warden",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "WorkerPoolTests", dependencies: ["WorkerPool", "KafkaClient"]),
         .testTarget(name: "ClassificationTests", dependencies: ["Classification"]),
         .testTarget(name: "EscalationTests", dependencies: ["Escalation"]),
@@ -123,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WardenTests",
-            dependencies: ["Warden", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["Warden", "Escalation", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -134,6 +134,21 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
+    /// The group's committed next offsets for `partitions`, asked of the group coordinator
+    /// (blocking, up to `timeout`). Works without joining the group: an auditor with the
+    /// workers' `group.id` can read how far they got. A partition with nothing committed is absent.
+    public func committedOffsets(
+        _ partitions: [TopicPartition], timeout: Duration
+    ) throws -> [TopicPartition: Int64] {
+        try TopicPartitionList.with(partitions) { (list) throws(KafkaError) in
+            try handle.withPointer { (rk) throws(KafkaError) in
+                try KafkaError.check(rd_kafka_committed(rk, list, timeout.milliseconds), "committed offsets")
+            }
+            try TopicPartitionList.checkErrors(list, "committed offset")
+            return TopicPartitionList.offsets(of: list).filter { $0.value >= 0 }
+        }
+    }
+
     /// The partitions currently assigned to this member.
     public func assignment() throws -> [TopicPartition] {
         try handle.withPointer { (rk) throws(KafkaError) in

@@ -22,6 +22,15 @@ enum TopicPartitionList {
         elements(of: list).map { TopicPartition(topic: String(cString: $0.topic), partition: $0.partition) }
     }
 
+    /// Each partition's offset in a C list (negative: a logical offset such as "none").
+    static func offsets(of list: UnsafePointer<rd_kafka_topic_partition_list_t>?) -> [TopicPartition: Int64] {
+        var result: [TopicPartition: Int64] = [:]
+        for element in elements(of: list) {
+            result[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] = element.offset
+        }
+        return result
+    }
+
     /// Throws the first per-partition error a C list reports after an operation.
     static func checkErrors(
         _ list: UnsafePointer<rd_kafka_topic_partition_list_t>, _ what: String

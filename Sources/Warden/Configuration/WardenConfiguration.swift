@@ -16,6 +16,19 @@ public struct WardenConfiguration: Sendable, Equatable {
 
     public struct Topics: Sendable, Equatable {
         public var messages, actions, flags, notices, escalations, groupAlerts, dlq: String
+
+        public init(
+            messages: String, actions: String, flags: String, notices: String, escalations: String,
+            groupAlerts: String, dlq: String
+        ) {
+            self.messages = messages
+            self.actions = actions
+            self.flags = flags
+            self.notices = notices
+            self.escalations = escalations
+            self.groupAlerts = groupAlerts
+            self.dlq = dlq
+        }
     }
 
     public struct Pool: Sendable, Equatable {

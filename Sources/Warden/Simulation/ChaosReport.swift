@@ -1,0 +1,78 @@
+/// The counts a chaos audit prints, and whether the run passed.
+public struct ChaosReport: Sendable, Equatable {
+    public var sent = 0
+    public var held = 0
+    /// Acknowledged records the broker no longer holds (a Tansu fault, not ours): excluded from
+    /// the ground truth.
+    public var lostByBroker = 0
+    /// Held records past the workers' committed offset.
+    public var unhandled = 0
+
+    public var expectedFlags = 0
+    public var flagsInLedger = 0
+    public var missingFlags = 0
+    public var unexplainedFlags = 0
+    public var flagsRaisedOnce = 0
+    public var flagsNotRaised = 0
+    public var flagsRaisedTwice = 0
+    public var raisedWithoutFlag = 0
+    /// Copies of an event already seen (same id): at-least-once delivery, dropped by consumers.
+    public var redeliveredEvents = 0
+
+    public var escalations = 0
+    public var escalationsPublishedOnce = 0
+    public var escalationsNotPublished = 0
+    public var escalationsPublishedTwice = 0
+    public var escalationEventsWithoutStep = 0
+    public var escalatedTwiceInLedger = 0
+    public var expiredDeadlinesOpen = 0
+
+    public var expectedDeadLetters = 0
+    public var deadLettered = 0
+    public var unexpectedDeadLetters = 0
+    public var pendingOutbox = 0
+
+    /// Flags by ledger status.
+    public var statuses: [String: Int] = [:]
+    /// Expected flags by owner kind and outcome.
+    public var outcomes: [String: Int] = [:]
+
+    public init() {}
+
+    /// Every check that must be zero, by name.
+    public var failures: [(check: String, count: Int)] {
+        [
+            ("unhandled messages", unhandled), ("missing flags", missingFlags),
+            ("unexplained flags", unexplainedFlags), ("flags not raised", flagsNotRaised),
+            ("flags raised twice", flagsRaisedTwice), ("raised events without a flag", raisedWithoutFlag),
+            ("escalations not published", escalationsNotPublished),
+            ("escalations published twice", escalationsPublishedTwice),
+            ("escalation events without a ledger step", escalationEventsWithoutStep),
+            ("escalated twice in the ledger", escalatedTwiceInLedger),
+            ("expired deadlines still open", expiredDeadlinesOpen),
+            ("malformed records not dead-lettered", expectedDeadLetters - deadLettered),
+            ("unexpected dead letters", unexpectedDeadLetters), ("outbox events unpublished", pendingOutbox),
+        ].filter { $0.1 != 0 }
+    }
+
+    public var passed: Bool { failures.isEmpty }
+
+    public static func == (lhs: ChaosReport, rhs: ChaosReport) -> Bool { lhs.summary() == rhs.summary() }
+
+    /// The printed audit.
+    public func summary() -> String {
+        var lines = [
+            "messages: sent \(sent), held by the broker \(held) (lost by the broker \(lostByBroker)), not handled \(unhandled)",
+            "flags: expected \(expectedFlags), in the ledger \(flagsInLedger), missing \(missingFlags), unexplained \(unexplainedFlags)",
+            "flag.raised: exactly once \(flagsRaisedOnce), never \(flagsNotRaised), twice or more \(flagsRaisedTwice), without a flag \(raisedWithoutFlag); redelivered copies (same id) \(redeliveredEvents)",
+            "escalations: \(escalations) in the ledger, published exactly once \(escalationsPublishedOnce), never \(escalationsNotPublished), twice or more \(escalationsPublishedTwice), events without a step \(escalationEventsWithoutStep), doubled in the ledger \(escalatedTwiceInLedger)",
+            "deadlines: expired and still open \(expiredDeadlinesOpen)",
+            "dead letters: expected \(expectedDeadLetters), found \(deadLettered), unexpected \(unexpectedDeadLetters); outbox unpublished \(pendingOutbox)",
+            "ledger statuses: " + statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
+            "outcomes: " + outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
+        ]
+        lines.append(
+            passed ? "AUDIT PASSED" : "AUDIT FAILED: " + failures.map { "\($0.check) \($0.count)" }.joined(separator: ", "))
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
