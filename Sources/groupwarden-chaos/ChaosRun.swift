@@ -90,8 +90,10 @@ struct ChaosRun {
             let collector = AuditCollector(
                 bootstrap: broker.bootstrapServers, properties: broker.clientProperties, topics: topics,
                 workerGroup: "groupwarden-chaos", partitions: options.partitions, logger: logger)
-            let audit = try await collector.audit(
+            var audit = try await collector.audit(
                 sent: driver.sent.withLock { $0 }, groups: traffic.groups.map(\.id), store: store)
+            audit.forgedActions = driver.forged.withLock { $0 }
+            audit.impostor = TrafficDriver.impostor
             report = audit.report()
         } catch {
             await fleet.stopAll()

@@ -14,6 +14,9 @@ final class TrafficDriver: Sendable {
     let logger: Logger
     let sent = LockedBox<[ChaosAudit.Sent]>([])
     let actionsSent = LockedBox(0)
+    /// Harness ids of the forged actions sent.
+    let forged = LockedBox<Set<String>>([])
+    static let impostor = "chaos-impostor"
 
     init(bootstrap: String, properties: [String: String], topics: WardenConfiguration.Topics, signingKey: [UInt8],
         logger: Logger) throws
@@ -78,6 +81,7 @@ final class TrafficDriver: Sendable {
             executor.shutdown()
         }
         var answered: Set<String> = []
+        var notices = 0
         while !Task.isCancelled {
             let records = try await executor.run { try consumer.poll(maxRecords: 500, timeout: .milliseconds(200)) }
             for record in records {
@@ -87,25 +91,38 @@ final class TrafficDriver: Sendable {
                     let groupID = data["group_id"] as? String, let owner = diligentGroups[groupID],
                     answered.insert(flagID).inserted
                 else { continue }
+                notices += 1
+                // Every fifth notice an impostor answers first, claiming the owner's role with a
+                // forged signature; every seventh the owner's action is sent twice (a replay).
+                let forge = notices % 5 == 0
+                let replay = notices % 7 == 0
                 // At once and concurrently: a slow acknowledgement must not delay the next owner.
-                Task { try await self.act(flagID: flagID, groupID: groupID, owner: owner) }
+                Task {
+                    if forge { try await self.act(flagID: flagID, groupID: groupID, owner: Self.impostor, forged: true) }
+                    try await self.act(flagID: flagID, groupID: groupID, owner: owner)
+                    if replay { try await self.act(flagID: flagID, groupID: groupID, owner: owner) }
+                }
             }
         }
     }
 
-    private func act(flagID: String, groupID: String, owner: String) async throws {
+    private func act(flagID: String, groupID: String, owner: String, forged: Bool = false) async throws {
         let at = RFC3339.format(Date())
         let claim = ActionClaim(
-            actionID: "chaos-act-\(flagID)", flagID: flagID, messageID: nil, groupID: groupID, actorID: owner,
+            actionID: (forged ? "chaos-forged-" : "chaos-act-") + flagID, flagID: flagID, messageID: nil, groupID: groupID, actorID: owner,
             claimedRole: .owner, action: .warnMember, at: nil, atText: at, signature: nil)
         let object: [String: Any] = [
             "action_id": claim.actionID, "flag_id": flagID, "group_id": groupID, "actor_id": owner,
-            "actor_role": "owner", "action": "warn_member", "at": at, "signature": claim.signature(key: signingKey),
+            "actor_role": "owner", "action": "warn_member", "at": at,
+            "signature": claim.signature(key: forged ? Array("not-the-key".utf8) : signingKey),
         ]
+        if forged { self.forged.withLock { _ = $0.insert(claim.actionID) } }
+        let headers = [KafkaHeader(key: ChaosTraffic.idHeader, value: Array(claim.actionID.utf8))]
         let bytes = Array(try JSONSerialization.data(withJSONObject: object))
         while true {
             do {
-                _ = try await producer.send(topic: topics.actions, key: Array(groupID.utf8), value: bytes)
+                _ = try await producer.send(
+                    topic: topics.actions, key: Array(groupID.utf8), value: bytes, headers: headers)
                 actionsSent.withLock { $0 += 1 }
                 return
             } catch {

@@ -79,6 +79,11 @@ public struct ChaosAudit: Sendable {
     /// Harness ids found in dead-letter records (duplicates included).
     public var deadLetters: [String]
     public var pendingOutbox: Int
+    /// Harness ids of forged actions (an impostor claiming the owner's role, signed with the
+    /// wrong key): each must be refused into the dead-letter topic and resolve nothing.
+    public var forgedActions: Set<String> = []
+    /// The impostor's actor id.
+    public var impostor = "chaos-impostor"
     public var now: Date
 
     public init(
@@ -119,6 +124,7 @@ public struct ChaosAudit: Sendable {
 
         // flag.raised: exactly one distinct event id per expected flag.
         var raisedIDs: [String: Set<String>] = [:]
+        var resolvedIDs: [String: Set<String>] = [:]
         var escalationIDs: [String: Set<String>] = [:]
         var seenIDs: Set<String> = []
         for event in events {
@@ -126,6 +132,7 @@ public struct ChaosAudit: Sendable {
             guard let flagID = event.flagID else { continue }
             switch event.type {
             case EventType.flagRaised.rawValue: raisedIDs[flagID, default: []].insert(event.id)
+            case EventType.flagResolved.rawValue: resolvedIDs[flagID, default: []].insert(event.id)
             case EventType.flagEscalated.rawValue:
                 escalationIDs[Self.stepKey(flagID, event.level, event.reason), default: []].insert(event.id)
             default: break
@@ -139,6 +146,7 @@ public struct ChaosAudit: Sendable {
             }
         }
         report.raisedWithoutFlag = raisedIDs.keys.filter { expectedFlags[$0] == nil }.count
+        report.resolvedTwice = resolvedIDs.values.filter { $0.count > 1 }.count
 
         // Escalations: each escalated step (level and reason) in a flag's history published
         // exactly once.
@@ -151,6 +159,7 @@ public struct ChaosAudit: Sendable {
             }
             if flag.status.isOpen, let deadline = flag.deadline, deadline < now { report.expiredDeadlinesOpen += 1 }
             report.statuses[flag.status.rawValue, default: 0] += 1
+            if flag.resolution?.actorID == impostor { report.resolvedByForgery += 1 }
             if let sent = expectedFlags[flag.flagID] {
                 let outcome =
                     flag.resolution != nil
@@ -173,7 +182,9 @@ public struct ChaosAudit: Sendable {
         let dead = Set(deadLetters)
         report.expectedDeadLetters = expectedDead.count
         report.deadLettered = expectedDead.intersection(dead).count
-        report.unexpectedDeadLetters = dead.subtracting(expectedDead).count
+        report.forgedActions = forgedActions.count
+        report.forgedRefused = forgedActions.intersection(dead).count
+        report.unexpectedDeadLetters = dead.subtracting(expectedDead).subtracting(forgedActions).count
         report.pendingOutbox = pendingOutbox
         return report
     }
