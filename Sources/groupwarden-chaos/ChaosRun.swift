@@ -40,7 +40,9 @@ struct ChaosRun {
             "groupwarden-chaos-\(UUID().uuidString.prefix(8))"
         ).path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        say("chaos run: broker \(options.broker), \(options.workers) workers, \(options.rate)/s for \(options.seconds) s, seed \(options.seed); logs in \(folder)")
+        say(
+            "chaos run: broker \(options.broker), \(options.workers) workers, \(options.rate)/s for \(options.seconds) s, seed \(options.seed); logs in \(folder)"
+        )
 
         let database = "chaos_\(options.seed)_\(UInt32.random(in: 0...UInt32.max))"
         _ = try await runCommand("/usr/bin/psql", [postgres, "-qc", "CREATE DATABASE \(database)"])
@@ -50,7 +52,9 @@ struct ChaosRun {
         try await store.migrate()
 
         let broker = try await makeBroker(folder: folder)
-        for topic in [topics.messages, topics.actions] { try await broker.createTopic(topic, partitions: options.partitions) }
+        for topic in [topics.messages, topics.actions] {
+            try await broker.createTopic(topic, partitions: options.partitions)
+        }
         for topic in [topics.flags, topics.notices, topics.escalations, topics.groupAlerts, topics.dlq] {
             try await broker.createTopic(topic, partitions: 4)
         }
@@ -158,8 +162,10 @@ struct ChaosRun {
         var random = SplitMix64(seed: options.seed &* 31 &+ 7)
         var counts: [Fault: Int] = [:]
         defer {
-            say("faults inflicted: " + counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key) \($0.value)" }
-                .joined(separator: ", "))
+            say(
+                "faults inflicted: "
+                    + counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key) \($0.value)" }
+                    .joined(separator: ", "))
         }
         guard !faults.isEmpty else { return }
         // Round robin over a seeded order: every kind of fault comes once per `faults.count`.

@@ -11,8 +11,7 @@ final class ChildProcess: @unchecked Sendable {
     /// Starts `executable` with `arguments`, the harness's environment plus `environment`. The
     /// harness's own `GROUPWARDEN_*` variables are not passed on: a worker refuses settings it
     /// does not know, and gets every one it needs through `environment`.
-    init(name: String, executable: String, arguments: [String], environment: [String: String], logPath: String) throws
-    {
+    init(name: String, executable: String, arguments: [String], environment: [String: String], logPath: String) throws {
         self.name = name
         self.logPath = logPath
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)

@@ -20,7 +20,8 @@ struct GroupWardenChaos: AsyncParsableCommand {
     @Option(help: "Messages per second.") var rate = 200.0
     @Option(help: "Seconds between faults.") var faultInterval = 5.0
     @Option(
-        help: "Comma-separated faults: kill, rebalance, postgres, broker-down, request-errors, kill-broker (default: all the broker supports)."
+        help:
+            "Comma-separated faults: kill, rebalance, postgres, broker-down, request-errors, kill-broker (default: all the broker supports)."
     )
     var faults: String?
     @Option(help: "Seed of traffic and fault choice.") var seed: UInt64 = 1

@@ -18,9 +18,10 @@ final class TrafficDriver: Sendable {
     let forged = LockedBox<Set<String>>([])
     static let impostor = "chaos-impostor"
 
-    init(bootstrap: String, properties: [String: String], topics: WardenConfiguration.Topics, signingKey: [UInt8],
-        logger: Logger) throws
-    {
+    init(
+        bootstrap: String, properties: [String: String], topics: WardenConfiguration.Topics, signingKey: [UInt8],
+        logger: Logger
+    ) throws {
         producer = try KafkaProducer(
             configuration: KafkaConfiguration(bootstrapServers: bootstrap, properties).forProducer, logger: logger)
         self.topics = topics
@@ -98,7 +99,9 @@ final class TrafficDriver: Sendable {
                 let replay = notices % 7 == 0
                 // At once and concurrently: a slow acknowledgement must not delay the next owner.
                 Task {
-                    if forge { try await self.act(flagID: flagID, groupID: groupID, owner: Self.impostor, forged: true) }
+                    if forge {
+                        try await self.act(flagID: flagID, groupID: groupID, owner: Self.impostor, forged: true)
+                    }
                     try await self.act(flagID: flagID, groupID: groupID, owner: owner)
                     if replay { try await self.act(flagID: flagID, groupID: groupID, owner: owner) }
                 }
@@ -109,7 +112,8 @@ final class TrafficDriver: Sendable {
     private func act(flagID: String, groupID: String, owner: String, forged: Bool = false) async throws {
         let at = RFC3339.format(Date())
         let claim = ActionClaim(
-            actionID: (forged ? "chaos-forged-" : "chaos-act-") + flagID, flagID: flagID, messageID: nil, groupID: groupID, actorID: owner,
+            actionID: (forged ? "chaos-forged-" : "chaos-act-") + flagID, flagID: flagID, messageID: nil,
+            groupID: groupID, actorID: owner,
             claimedRole: .owner, action: .warnMember, at: nil, atText: at, signature: nil)
         let object: [String: Any] = [
             "action_id": claim.actionID, "flag_id": flagID, "group_id": groupID, "actor_id": owner,

@@ -76,11 +76,14 @@ public struct ChaosReport: Sendable, Equatable {
             "deadlines: expired and still open \(expiredDeadlinesOpen)",
             "actions: forged \(forgedActions), refused into the DLQ \(forgedRefused), flags resolved by a forgery \(resolvedByForgery), resolved twice (replays applied) \(resolvedTwice)",
             "dead letters: expected \(expectedDeadLetters), found \(deadLettered), unexpected \(unexpectedDeadLetters); outbox unpublished \(pendingOutbox)",
-            "ledger statuses: " + statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
+            "ledger statuses: "
+                + statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
             "outcomes: " + outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
         ]
         lines.append(
-            passed ? "AUDIT PASSED" : "AUDIT FAILED: " + failures.map { "\($0.check) \($0.count)" }.joined(separator: ", "))
+            passed
+                ? "AUDIT PASSED" : "AUDIT FAILED: " + failures.map { "\($0.check) \($0.count)" }.joined(separator: ", ")
+        )
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -51,7 +51,9 @@ import Testing
     /// owner's flag resolved, a clean message, a malformed one dead-lettered.
     static func cleanRun() -> ChaosAudit {
         ChaosAudit(
-            sent: [sent("m1", .flag), sent("m2", .flag, diligent: true), sent("m3", .noFlag), sent("bad", .deadLetter)],
+            sent: [
+                sent("m1", .flag), sent("m2", .flag, diligent: true), sent("m3", .noFlag), sent("bad", .deadLetter),
+            ],
             held: [
                 .init(sentID: "m1", partition: 0, offset: 0), .init(sentID: "m2", partition: 0, offset: 1),
                 .init(sentID: "m3", partition: 1, offset: 0), .init(sentID: "bad", partition: 1, offset: 1),
@@ -102,7 +104,8 @@ import Testing
     @Test func aFlagMissingFromTheLedgerOrAnUnexplainedOneFails() {
         var audit = Self.cleanRun()
         audit.ledgerFlags.removeFirst()
-        audit.ledgerFlags.append(Self.flag(for: "m3", status: .awaitingOwner, deadline: Self.now.addingTimeInterval(60)))
+        audit.ledgerFlags.append(
+            Self.flag(for: "m3", status: .awaitingOwner, deadline: Self.now.addingTimeInterval(60)))
         let report = audit.report()
         #expect(report.missingFlags == 1)
         #expect(report.unexplainedFlags == 1)
