@@ -23,6 +23,7 @@ private func rdKafkaRebalanceCallback(
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
         context.logger.info("partitions assigned", metadata: ["kafka.partitions": "\(partitions)"])
         applyAssignment(handle, list, assign: true, cooperative: cooperative, context: context)
+        context.rebalance.withLock { $0.assignedOnce = true }
         if let listener, let consumer { listener.partitionsAssigned(partitions, by: consumer) }
     case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
         let lost = rd_kafka_assignment_lost(handle) != 0

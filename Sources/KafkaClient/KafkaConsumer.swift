@@ -18,6 +18,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     let handle: RdKafkaHandle
     private let logger: Logger
     private let closed = Atomic(false)
+    private let subscribed = Atomic(false)
 
     /// The defaults applied under the caller's properties.
     public static let defaultProperties: [String: String] = [
@@ -61,6 +62,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                 try KafkaError.check(rd_kafka_subscribe(rk, list), "subscribe to \(topics)")
             }
         }
+        subscribed.store(true, ordering: .releasing)
     }
 
     /// Waits up to `timeout` for the first record, then takes what is already fetched, up to
@@ -165,9 +167,23 @@ public final class KafkaConsumer: @unchecked Sendable {
     public func close() throws {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         try handle.withPointer { (rk) throws(KafkaError) in
+            awaitFirstAssignmentIfUnsafeToClose(rk)
             try KafkaError.check(rd_kafka_consumer_close(rk), "close")
         }
         logger.debug("consumer closed", metadata: ["kafka.client": "\(handle.name)"])
+    }
+
+    /// librdkafka before 2.3.0 aborts (`rd_kafka_sticky_assignor_state_destroy: Assertion
+    /// 'assignor_state' failed`, librdkafka issue 4312) when a cooperative-sticky member is torn
+    /// down after joining its group but before its first assignment. On those versions a
+    /// subscribed consumer that has not been assigned yet serves the group (discarding any
+    /// record, whose offset is never stored) until the assignment arrives, for up to 15 s.
+    private func awaitFirstAssignmentIfUnsafeToClose(_ rk: OpaquePointer) {
+        guard rd_kafka_version() < 0x0203_00ff, subscribed.load(ordering: .acquiring) else { return }
+        let deadline = ContinuousClock.now + .seconds(15)
+        while !handle.context.rebalance.withLock({ $0.assignedOnce }), ContinuousClock.now < deadline {
+            if let message = rd_kafka_consumer_poll(rk, 100) { rd_kafka_message_destroy(message) }
+        }
     }
 
     private func handleConsumerError(_ message: UnsafeMutablePointer<rd_kafka_message_t>, _ rk: OpaquePointer)

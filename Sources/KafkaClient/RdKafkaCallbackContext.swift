@@ -13,6 +13,8 @@ final class RdKafkaCallbackContext: Sendable {
     struct RebalanceState {
         var listener: (any KafkaRebalanceListener)?
         weak var consumer: KafkaConsumer?
+        /// Whether the group has delivered an assignment (possibly empty) yet.
+        var assignedOnce = false
     }
 
     init(logger: Logger, statistics: KafkaStatisticsMetrics = KafkaStatisticsMetrics()) {

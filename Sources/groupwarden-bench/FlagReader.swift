@@ -11,6 +11,8 @@ final class FlagReader: Sendable {
         var raised = 0
         var sentAt: [String: ContinuousClock.Instant] = [:]
         var latencies: [Duration] = []
+        /// Each latency with its message's send instant, for latency over time.
+        var timed: [(sent: ContinuousClock.Instant, latency: Duration)] = []
         var stopped = false
     }
 
@@ -42,6 +44,7 @@ final class FlagReader: Sendable {
                 for messageID in raised {
                     if let sent = state.sentAt.removeValue(forKey: messageID) {
                         state.latencies.append(arrival - sent)
+                        state.timed.append((sent, arrival - sent))
                     }
                 }
             }
@@ -64,6 +67,18 @@ final class FlagReader: Sendable {
     func waitForLatencies(_ count: Int, timeout: Duration) async throws -> [Duration] {
         try await waitUntil(timeout: timeout) { $0.latencies.count >= count }
         return state.withLock { $0.latencies }
+    }
+
+    /// The latencies of messages sent in each `window` from `start` on, window by window.
+    func latencyWindows(from start: ContinuousClock.Instant, every window: Duration) -> [[Duration]] {
+        let timed = state.withLock { $0.timed }
+        var windows: [[Duration]] = []
+        for sample in timed {
+            let index = max(0, Int((sample.sent - start) / window))
+            while windows.count <= index { windows.append([]) }
+            windows[index].append(sample.latency)
+        }
+        return windows
     }
 
     func stop() {

@@ -108,6 +108,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         if latencySeconds > 0 {
             let count = Int(rate * Double(latencySeconds))
             let paced = progress.startPhase(target: count)
+            let pacedStart = ContinuousClock.now
             let memory = Task { await MemorySampler.printEvery(.seconds(max(1, min(30, latencySeconds / 10)))) }
             defer { memory.cancel() }
             let sent = try await traffic.producePaced(
@@ -119,6 +120,12 @@ struct PipelineBenchCommand: AsyncParsableCommand {
                 "paced_rate_target=\(Int(rate)) paced_sent=\(count) paced_send_seconds=\(fmt(sent.seconds)) paced_handled_seconds=\(fmt(drained.seconds)) flagged=\(latencies.count)"
             )
             print(latencyLine(latencies))
+            if latencySeconds >= 120 {
+                // Latency over time: a worker that degrades shows it here, not in the overall line.
+                for (index, window) in flags.latencyWindows(from: pacedStart, every: .seconds(60)).enumerated() {
+                    print("minute=\(index + 1) flagged=\(window.count) " + latencyLine(window))
+                }
+            }
             print(progress.handlerTimeLine())
         }
         await group.triggerGracefulShutdown()
