@@ -32,8 +32,20 @@ extension CompiledRuleSet {
                     scan(url, attachment: index, workspace: workspace, hits: &hits, cancelled: &cancelled)
                 }
             }
-            if hits.isEmpty && media.isEmpty { return clean }
-            return verdict(hits: hits, media: media, cancelled: cancelled)
+            var external = media.map {
+                External(
+                    category: $0.category, ruleID: $0.ruleID, score: $0.score,
+                    evidence: .attachment(index: $0.attachmentIndex))
+            }
+            for item in extracted {
+                guard let category = item.category else { continue }
+                external.append(
+                    External(
+                        category: category, ruleID: item.ruleID ?? "extracted.\(item.kind)", score: 1,
+                        evidence: .text(start: item.start, end: item.end)))
+            }
+            if hits.isEmpty && external.isEmpty { return clean }
+            return verdict(hits: hits, external: external, cancelled: cancelled)
         }
     }
 
@@ -106,8 +118,16 @@ extension CompiledRuleSet {
         var evidence: [Evidence]
     }
 
-    private func verdict(hits: [Hit], media: [AttachmentMatch], cancelled: [Bool]) -> Verdict {
-        if media.isEmpty, let first = hits.first?.rule, hits.allSatisfy({ $0.rule == first }) {
+    /// A contribution from outside the pack: a media-hash match or a blocked domain.
+    struct External {
+        var category: String
+        var ruleID: String
+        var score: Double
+        var evidence: Evidence
+    }
+
+    private func verdict(hits: [Hit], external: [External], cancelled: [Bool]) -> Verdict {
+        if external.isEmpty, let first = hits.first?.rule, hits.allSatisfy({ $0.rule == first }) {
             // One rule matched (the common case): co-occurrence needs two, so no tables needed.
             let rule = rules[first]
             guard rule.category >= 0 else { return clean }
@@ -167,10 +187,9 @@ extension CompiledRuleSet {
             if all { add(c.category, .init(id: c.id, weight: c.weight, severity: c.severity, evidence: evidence)) }
         }
         var foreign: [(id: String, parts: [Contribution])] = []
-        for m in media {
+        for m in external {
             let part = Contribution(
-                id: m.ruleID, weight: min(max(m.score, 0), 1), severity: nil,
-                evidence: [.attachment(index: m.attachmentIndex)])
+                id: m.ruleID, weight: min(max(m.score, 0), 1), severity: nil, evidence: [m.evidence])
             if let index = categoryIndex[m.category] {
                 if cancelled.isEmpty || !cancelled[index] { add(index, part) }
             } else if let k = foreign.firstIndex(where: { $0.id == m.category }) {
@@ -181,7 +200,7 @@ extension CompiledRuleSet {
         }
         var flagged: [CategoryVerdict] = []
         var severity: Severity?
-        // Categories a media bank reports that the pack does not define: threshold 0.5, high.
+        // Categories a bank or block list reports that the pack does not define: threshold 0.5, high.
         let outside = foreign.map {
             (CategoryDefinition(id: $0.id, name: $0.id, severity: .high, threshold: 0.5), $0.parts)
         }
@@ -200,13 +219,20 @@ extension CompiledRuleSet {
                 evidence.removeLast(evidence.count - Self.maxEvidencePerCategory)
             }
             flagged.append(
-                .init(category: category.id, score: min(score, 1), rules: parts.map(\.id), evidence: evidence))
+                .init(category: category.id, score: min(score, 1), rules: Self.uniqueIDs(parts), evidence: evidence))
             var worst = category.severity
             for p in parts { if let s = p.severity, s > worst { worst = s } }
             severity = severity.map { max($0, worst) } ?? worst
         }
         if flagged.count > 1 { flagged.sort { ($0.score, $1.category) > ($1.score, $0.category) } }
         return Verdict(categories: flagged, severity: severity, packVersion: packVersion)
+    }
+
+    /// The parts' rule ids in order, each once (two attachments in one bank share `media.md5`).
+    private static func uniqueIDs(_ parts: [Contribution]) -> [String] {
+        var ids: [String] = []
+        for p in parts where !ids.contains(p.id) { ids.append(p.id) }
+        return ids
     }
 
     /// Drops duplicates and merges overlapping text ranges of a sorted evidence list.

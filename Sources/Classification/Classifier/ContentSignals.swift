@@ -23,11 +23,18 @@ public struct ExtractedItem: Sendable, Hashable {
     public var kind: String
     public var start: Int
     public var end: Int
+    /// Set when the item alone flags a category (a domain on a block list): the verdict then
+    /// carries `category` with rule `ruleID` and this item's offsets as evidence, whatever the pack says.
+    public var category: String?
+    /// The rule id reported for `category` (e.g. `domain.blocklist`); ignored without a category.
+    public var ruleID: String?
 
-    public init(kind: String, start: Int, end: Int) {
+    public init(kind: String, start: Int, end: Int, category: String? = nil, ruleID: String? = nil) {
         self.kind = kind
         self.start = start
         self.end = end
+        self.category = category
+        self.ruleID = ruleID
     }
 }
 
@@ -39,6 +46,15 @@ public protocol AttachmentMatcher: Sendable {
 /// Extracts contact details and links from text. Must be safe to call concurrently.
 public protocol TextExtractor: Sendable {
     func extract(from text: String) -> [ExtractedItem]
+    /// Whether `extract` may return items with a `category` (then the classifier runs it on every
+    /// text and on link attachments' URLs, not only for packs whose co-occurrence rules name
+    /// `extracted.<kind>`).
+    var flagsCategories: Bool { get }
+}
+
+extension TextExtractor {
+    /// Plain extractors only feed co-occurrence rules.
+    public var flagsCategories: Bool { false }
 }
 
 /// The prefix of co-occurrence references that name extracted items rather than rules.

@@ -60,8 +60,24 @@ public final class RuleClassifier: Classifier {
     public func classify(text: String?, attachments: [MessageAttachment]) -> Verdict {
         let rules = current.withLock { $0 }
         var extracted: [ExtractedItem] = []
-        if let extractor, let text, !rules.extractedRules.isEmpty { extracted = extractor.extract(from: text) }
-        let media = attachments.isEmpty ? [] : attachmentMatcher?.matches(for: attachments) ?? []
+        let flagging = extractor?.flagsCategories ?? false
+        if let extractor, let text, flagging || !rules.extractedRules.isEmpty {
+            extracted = extractor.extract(from: text)
+        }
+        var media = attachments.isEmpty ? [] : attachmentMatcher?.matches(for: attachments) ?? []
+        if flagging, let extractor {
+            // A link attachment's URL on a block list flags the attachment itself.
+            for (index, attachment) in attachments.enumerated() where attachment.kind == "link" {
+                guard let url = attachment.url, !url.isEmpty else { continue }
+                for item in extractor.extract(from: url) {
+                    guard let category = item.category else { continue }
+                    media.append(
+                        AttachmentMatch(
+                            attachmentIndex: index, category: category, ruleID: item.ruleID ?? "extracted.\(item.kind)",
+                            score: 1))
+                }
+            }
+        }
         return rules.classify(text: text, attachments: attachments, extracted: extracted, media: media)
     }
 

@@ -6,20 +6,23 @@ extension ContactExtractor {
     /// What may sit between a keyword and the account: `微信号：abc`, `qq 是 12345`.
     static let connectors: Set<Unicode.Scalar> = [" ", ":", "号", "是", "加", "+", "=", "-", "码"]
 
-    /// The index after `keyword` and up to four connectors, for every keyword occurrence.
+    /// The index after `keyword` and up to four connectors, for every keyword occurrence. A
+    /// keyword may have separators between its letters (`v 信`, `Q-Q`).
     static func accountStarts(in text: FoldedText, keywords: [[Unicode.Scalar]]) -> [Int] {
         var starts: [Int] = []
         for index in 0..<text.count {
-            for keyword in keywords where text.hasKeyword(keyword, at: index) {
+            for keyword in keywords {
+                guard let end = text.keywordEnd(keyword, at: index) else { continue }
                 // An ASCII keyword must not be the tail of a longer word (`wxyz`, `faqq`).
                 if keyword[0].isASCII, index > 0, FoldedText.isLetter(text[index - 1]) { continue }
-                var next = index + keyword.count
+                var next = end
                 var skipped = 0
                 while next < text.count, skipped < 4, connectors.contains(text[next]) {
                     next += 1
                     skipped += 1
                 }
-                starts.append(next)
+                // Two keywords may lead to one account (`q-q 号` is `qq` and `q号`): report it once.
+                if !starts.contains(next) { starts.append(next) }
             }
         }
         return starts

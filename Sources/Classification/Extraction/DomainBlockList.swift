@@ -31,6 +31,12 @@ public struct DomainBlockList: Sendable {
 
     private let entries: [String: Entry]
 
+    /// Every entry, in no particular order.
+    public var allEntries: [Entry] { Array(entries.values) }
+
+    /// Whether the list blocks nothing.
+    public var isEmpty: Bool { entries.isEmpty }
+
     public init(entries: [Entry]) {
         var table: [String: Entry] = [:]
         for entry in entries { table[entry.domain.lowercased()] = entry }

@@ -44,6 +44,30 @@ struct FoldedText {
         [" ", "-", ".", "·", "_", "—", "–", "*", "\t"].contains(scalar)
     }
 
+    /// Characters inserted between the letters of a keyword to dodge filters (`v 信`, `q.q`).
+    static func isKeywordSeparator(_ scalar: Unicode.Scalar) -> Bool {
+        [" ", ".", "·", "_", "-", "*", "/", "|", "\\", "~", "丶", "、", "\t", "'", "`"].contains(scalar)
+    }
+
+    /// The index after `keyword` (folded, lowercase) when it starts at `index`, allowing up to
+    /// two `isKeywordSeparator` characters between its letters; nil when it does not occur there.
+    func keywordEnd(_ keyword: [Unicode.Scalar], at index: Int) -> Int? {
+        guard index < count, scalars[index] == keyword[0] else { return nil }
+        var position = index + 1
+        for scalar in keyword.dropFirst() {
+            var skipped = 0
+            while position < count, skipped < 2, scalars[position] != scalar,
+                Self.isKeywordSeparator(scalars[position])
+            {
+                position += 1
+                skipped += 1
+            }
+            guard position < count, scalars[position] == scalar else { return nil }
+            position += 1
+        }
+        return position
+    }
+
     /// Whether `keyword` (folded, lowercase) occurs at `index`.
     func hasKeyword(_ keyword: [Unicode.Scalar], at index: Int) -> Bool {
         guard index + keyword.count <= count else { return false }

@@ -55,11 +55,10 @@ public struct WardenApplication: Sendable {
             return consumer
         }
         if config.roles.contains(.classify) {
-            let classifier = try RuleClassifier(ruleFiles: config.classification.rulePacks)
+            let (classifier, watchers) = try makeClassifier(config.classification, logger: logger)
             Gauge(label: MetricName.rulePackVersion).record(
                 Double(classifier.packVersion.split(separator: "@").last ?? "0") ?? 0)
-            services.append(
-                RulePackWatcher(classifier: classifier, files: config.classification.rulePacks, logger: logger))
+            services += watchers
             services.append(
                 WorkerPool(
                     consumer: try consumer(), deadLetterProducer: producer,
@@ -98,6 +97,30 @@ public struct WardenApplication: Sendable {
         }
         services.append(ProducerFlusher(producer: producer))
         return WardenApplication(services: services, store: store, core: core)
+    }
+
+    /// The classifier the classify role uses: the rule packs, the media-hash banks (attachments'
+    /// MD5/PDQ) and the domain block lists (links in texts and link attachments), with the
+    /// services that reload each of them on change or SIGHUP. Throws the first problem of any
+    /// file (file, line and problem), so a bad configuration stops the process at start.
+    public static func makeClassifier(
+        _ settings: WardenConfiguration.Classification, logger: Logger
+    ) throws -> (classifier: RuleClassifier, watchers: [any Service]) {
+        let banks = MediaBankHolder(bank: try MediaHashBankLoader().load(files: settings.hashBanks))
+        let extractor = BlockListExtractor(blockList: try DomainBlockList.load(files: settings.domainBlocklists))
+        let classifier = try RuleClassifier(
+            ruleFiles: settings.rulePacks, attachmentMatcher: settings.hashBanks.isEmpty ? nil : banks,
+            extractor: extractor)
+        var watchers: [any Service] = [
+            RulePackWatcher(classifier: classifier, files: settings.rulePacks, logger: logger)
+        ]
+        var sources: [SignalFilesWatcher.Source] = []
+        if !settings.hashBanks.isEmpty { sources.append(.hashBanks(banks, files: settings.hashBanks)) }
+        if !settings.domainBlocklists.isEmpty {
+            sources.append(.domainBlockList(extractor, files: settings.domainBlocklists))
+        }
+        if !sources.isEmpty { watchers.append(SignalFilesWatcher(sources: sources, logger: logger)) }
+        return (classifier, watchers)
     }
 }
 

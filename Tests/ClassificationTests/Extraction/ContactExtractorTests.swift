@@ -46,7 +46,7 @@ import Testing
 
     @Test(arguments: [
         ("加qq 12345678", "12345678"), ("扣扣：８８８８８", "88888"), ("Q号 1234 5678 90", "1234567890"),
-        ("QQ号是987654321", "987654321"),
+        ("QQ号是987654321", "987654321"), ("Q Q：1 2 3 4 5 6 7 8", "12345678"), ("q-q 号 55555", "55555"),
     ])
     func qqForms(text: String, value: String) {
         #expect(found(text, .qq) == [value])
@@ -60,6 +60,7 @@ import Testing
     @Test(arguments: [
         ("加微信 abc_123", "abc_123"), ("VX：Hello-World9", "hello-world9"), ("v信 ｗｘｉｄ８８８", "wxid888"),
         ("薇信ⓦⓔⓘⓧⓘⓝ1", "weixin1"), ("威信号:zhang_san", "zhang_san"), ("wx: a12345", "a12345"),
+        ("加 v 信 abc_123", "abc_123"), ("微 .信：zhang_san", "zhang_san"), ("V·X hello99", "hello99"),
     ])
     func wechatForms(text: String, value: String) {
         #expect(found(text, .wechat) == [value])
