@@ -62,7 +62,9 @@ public struct DomainBlockList: Sendable {
                 domain.unicodeScalars.allSatisfy({ ContactExtractor.isLabelScalar($0) || $0 == "." }),
                 !domain.hasPrefix("."), !domain.hasSuffix(".")
             else {
-                throw MediaHashBankError(code: .invalidHash, message: "invalid domain", file: file, line: lineNumber)
+                throw MediaHashBankError(
+                    code: .invalidDomain, message: "expected a domain name such as `example.com`", file: file,
+                    line: lineNumber)
             }
             let category = String(fields[1])
             guard MediaHashBankLoader.isValidCategory(category) else {

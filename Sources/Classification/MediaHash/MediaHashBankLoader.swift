@@ -9,6 +9,7 @@ public struct MediaHashBankError: Error, Sendable, Hashable, CustomStringConvert
         case missingField = "missing_field"
         case invalidHash = "invalid_hash"
         case invalidCategory = "invalid_category"
+        case invalidDomain = "invalid_domain"
     }
 
     public var code: Code

@@ -88,7 +88,7 @@ import Testing
         #expect(hits.map(\.entry.category) == ["fraud"])
         #expect {
             try DomainBlockList(parsing: "bad.com gambling\nnodot fraud\n", file: "d.txt")
-        } throws: { ($0 as? MediaHashBankError)?.line == 2 }
+        } throws: { ($0 as? MediaHashBankError).map { $0.line == 2 && $0.code == .invalidDomain } == true }
     }
 
     @Test func classifierAdapterKeepsKindsAndOffsetsOnly() {
