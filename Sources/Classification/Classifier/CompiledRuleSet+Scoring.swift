@@ -32,10 +32,13 @@ extension CompiledRuleSet {
                     scan(url, attachment: index, workspace: workspace, hits: &hits, cancelled: &cancelled)
                 }
             }
-            var external = media.map {
-                External(
-                    category: $0.category, ruleID: $0.ruleID, score: $0.score,
-                    evidence: .attachment(index: $0.attachmentIndex))
+            var external: [External] = []
+            if !media.isEmpty {
+                external = media.map {
+                    External(
+                        category: $0.category, ruleID: $0.ruleID, score: $0.score,
+                        evidence: .attachment(index: $0.attachmentIndex))
+                }
             }
             for item in extracted {
                 guard let category = item.category else { continue }

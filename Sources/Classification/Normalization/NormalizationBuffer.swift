@@ -31,6 +31,7 @@ final class NormalizationBuffer {
     deinit {
         bytes.deallocate()
         starts.deallocate()
+        scalarOfByte?.deallocate()
     }
 
     /// Makes room for at least `extra` more bytes.
@@ -67,9 +68,10 @@ final class NormalizationBuffer {
         String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
-    /// Byte → scalar index, built on first use after each normalisation (only messages with
-    /// matches pay for it).
-    @exclusivity(unchecked) private var scalarOfByte: [Int32] = []
+    /// Byte → scalar index (`scalarOfByteCapacity` entries allocated), built on first use after
+    /// each normalisation: only messages with matches pay for it.
+    @exclusivity(unchecked) private var scalarOfByte: UnsafeMutablePointer<Int32>?
+    @exclusivity(unchecked) private var scalarOfByteCapacity = 0
     @exclusivity(unchecked) private var scalarOfByteValid = false
 
     /// Forgets the byte → scalar index; called whenever the contents change.
@@ -80,17 +82,23 @@ final class NormalizationBuffer {
 
     /// The index of the output scalar that output byte `i` belongs to.
     func scalarIndex(ofByte i: Int) -> Int {
+        precondition(i >= 0 && i < count, "byte offset outside the normalised text")
         if !scalarOfByteValid {
-            scalarOfByte.removeAll(keepingCapacity: true)
-            scalarOfByte.reserveCapacity(count)
+            if scalarOfByteCapacity < count {
+                scalarOfByte?.deallocate()
+                scalarOfByteCapacity = capacity
+                scalarOfByte = .allocate(capacity: capacity)
+            }
+            let index = scalarOfByte!
             var k: Int32 = -1
             for j in 0..<count {
-                if bytes[j] & 0xC0 != 0x80 { k += 1 }
-                scalarOfByte.append(k)
+                // Each lead byte (not 10xxxxxx) starts the next scalar.
+                k &+= bytes[j] & 0xC0 != 0x80 ? 1 : 0
+                index[j] = k
             }
             scalarOfByteValid = true
         }
-        return Int(scalarOfByte[i])
+        return Int(scalarOfByte![i])
     }
 
     /// The original start offset of the scalar that output byte `i` belongs to.
