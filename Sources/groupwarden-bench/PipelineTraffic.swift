@@ -77,33 +77,59 @@ struct PipelineTraffic: Sendable {
 }
 
 /// Routes handled-record counts to the current phase's `ProgressCounter`.
-/// Also keeps the phase's handler times (the pool's processing timer, one value per record).
+/// Also keeps the phase's handler times (the pool's processing timer, one value per record) in a
+/// fixed-size histogram, so a long run's own bookkeeping does not grow the process.
 final class PhaseProgress: Sendable {
     private let current = Mutex<ProgressCounter?>(nil)
-    private let handlerNanoseconds = Mutex<[Int64]>([])
+    private let handlerTimes = Mutex(LogHistogram())
 
     func startPhase(target: Int) -> ProgressCounter {
         let counter = ProgressCounter(target: target)
         current.withLock { $0 = counter }
-        handlerNanoseconds.withLock { $0.removeAll(keepingCapacity: true) }
+        handlerTimes.withLock { $0 = LogHistogram() }
         return counter
     }
 
     func handled(nanoseconds: Int64) {
-        handlerNanoseconds.withLock { $0.append(nanoseconds) }
+        handlerTimes.withLock { $0.record(nanoseconds) }
     }
 
     /// `handler_ms p50=… p99=… max=…` over the current phase's records.
     func handlerTimeLine() -> String {
-        let sorted = handlerNanoseconds.withLock { $0 }.sorted()
-        guard let last = sorted.last else { return "handler_ms none" }
-        func ms(_ p: Double) -> String {
-            fmt(Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6)
-        }
-        return "handler_ms p50=\(ms(0.5)) p90=\(ms(0.9)) p99=\(ms(0.99)) max=\(fmt(Double(last) / 1e6))"
+        let histogram = handlerTimes.withLock { $0 }
+        guard histogram.count > 0 else { return "handler_ms none" }
+        func ms(_ p: Double) -> String { fmt(Double(histogram.percentile(p)) / 1e6) }
+        return "handler_ms p50=\(ms(0.5)) p90=\(ms(0.9)) p99=\(ms(0.99)) max=\(fmt(Double(histogram.max) / 1e6))"
     }
 
     func add(_ amount: Int) {
         current.withLock { $0 }?.increment(by: amount)
+    }
+}
+
+/// Counts of non-negative values in buckets 2% wide (log scale): percentiles within 2%, in
+/// constant memory.
+struct LogHistogram: Sendable {
+    private static let growth = 1.02
+    private var buckets = [Int](repeating: 0, count: 1400)
+    private(set) var count = 0
+    private(set) var max: Int64 = 0
+
+    mutating func record(_ value: Int64) {
+        let index = value <= 1 ? 0 : Swift.min(buckets.count - 1, Int(log(Double(value)) / log(Self.growth)))
+        buckets[index] += 1
+        count += 1
+        max = Swift.max(max, value)
+    }
+
+    /// The upper bound of the bucket holding the `p` quantile.
+    func percentile(_ p: Double) -> Int64 {
+        let rank = Swift.max(1, Int((Double(count) * p).rounded(.up)))
+        var seen = 0
+        for (index, bucketCount) in buckets.enumerated() {
+            seen += bucketCount
+            if seen >= rank { return Swift.min(max, Int64(pow(Self.growth, Double(index + 1)))) }
+        }
+        return max
     }
 }

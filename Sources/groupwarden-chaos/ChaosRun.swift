@@ -71,7 +71,7 @@ struct ChaosRun {
             signingKey: Array(Self.signingKey.utf8), logger: logger)
         let diligent = Dictionary(
             uniqueKeysWithValues: traffic.groups.filter { $0.behaviour == .diligent }.map { ($0.id, $0.ownerID ?? "") })
-        let faults = (options.faults ?? [.killWorker, .rebalance, .restartPostgres] + broker.faults)
+        let faults = (options.faults ?? [.killWorker, .rebalance, .storm, .restartPostgres] + broker.faults)
         let report: ChaosReport
         do {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -179,6 +179,7 @@ struct ChaosRun {
             switch fault {
             case .killWorker: line = try await fleet.killOne(random: &random)
             case .rebalance: line = try await fleet.rebalance(high: options.workers + 1)
+            case .storm: line = try await fleet.storm()
             case .restartPostgres:
                 guard let restart = ProcessInfo.processInfo.environment["GROUPWARDEN_TEST_POSTGRES_RESTART"] else {
                     line = "no GROUPWARDEN_TEST_POSTGRES_RESTART: PostgreSQL not restarted"

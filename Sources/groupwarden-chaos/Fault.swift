@@ -6,6 +6,9 @@ enum Fault: String, CaseIterable, Sendable, CustomStringConvertible {
     case killWorker = "kill"
     /// Start an extra worker or stop (SIGTERM) one: a rebalance either way.
     case rebalance
+    /// A rebalance storm: two workers join and, two seconds later, the two oldest leave
+    /// (SIGTERM) while the newcomers are still joining.
+    case storm
     /// Restart PostgreSQL with an immediate (crash) shutdown.
     case restartPostgres = "postgres"
     /// Mock cluster: a broker down for three seconds.

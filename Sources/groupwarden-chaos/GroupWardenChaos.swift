@@ -21,7 +21,7 @@ struct GroupWardenChaos: AsyncParsableCommand {
     @Option(help: "Seconds between faults.") var faultInterval = 5.0
     @Option(
         help:
-            "Comma-separated faults: kill, rebalance, postgres, broker-down, request-errors, kill-broker (default: all the broker supports)."
+            "Comma-separated faults: kill, rebalance, storm, postgres, broker-down, request-errors, kill-broker (default: all the broker supports)."
     )
     var faults: String?
     @Option(help: "Seed of traffic and fault choice.") var seed: UInt64 = 1

@@ -65,6 +65,19 @@ final class WorkerFleet: Sendable {
         return "rebalance: stopped \(oldest.name) (SIGTERM)"
     }
 
+    /// Two workers join, then the two oldest leave before the group has settled.
+    func storm() async throws -> String {
+        let joined = [try add(), try add()]
+        try await Task.sleep(for: .seconds(2))
+        let leaving = Array(workers.withLock { $0.filter(\.isRunning) }.prefix(2))
+        await withTaskGroup(of: Void.self) { group in
+            for worker in leaving { group.addTask { await worker.stop() } }
+        }
+        workers.withLock { list in list.removeAll { worker in leaving.contains { $0 === worker } } }
+        return
+            "rebalance storm: started \(joined.joined(separator: ", ")), stopped \(leaving.map(\.name).joined(separator: ", "))"
+    }
+
     /// Tops the fleet up to `count` running workers.
     func ensure(_ count: Int) throws {
         workers.withLock { list in list.removeAll { !$0.isRunning } }
