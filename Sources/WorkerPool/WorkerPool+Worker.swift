@@ -1,3 +1,4 @@
+import Foundation
 import KafkaClient
 import Logging
 import Metrics
@@ -80,6 +81,10 @@ extension WorkerPool {
     private func process(_ job: Job, metrics: inout MetricsCache) async -> Bool {
         let record = job.item.record
         let start = ContinuousClock.now
+        if let timestamp = record.timestamp {
+            let age = max(0, Date().timeIntervalSince(timestamp))
+            metrics.with(record.topic) { $0.age.recordNanoseconds(Int64(age * 1e9)) }
+        }
         defer {
             let elapsed = ContinuousClock.now - start
             metrics.with(record.topic) { $0.latency.recordNanoseconds(elapsed.nanoseconds) }

@@ -7,6 +7,10 @@ public enum WorkerPoolMetricName {
     public static let records = "groupwarden_records_total"
     /// Timer, label `topic`: from a record's first attempt to its completion (retries and DLQ included).
     public static let processingSeconds = "groupwarden_processing_seconds"
+    /// Timer, label `topic`: a record's age when its handling starts, from its timestamp (the
+    /// producer's create time): time spent in the broker, in fetch buffers and queued behind its
+    /// key. Consumer lag in seconds rather than records.
+    public static let recordAge = "groupwarden_record_age_seconds"
     /// Gauge: records admitted and not finished (queued behind their key or running).
     public static let inFlight = "groupwarden_in_flight"
     /// Counter, label `topic`: handler attempts that failed retriably and were retried.
@@ -26,6 +30,7 @@ struct TopicMetrics {
     let deadLettered: Counter
     let retries: Counter
     let latency: Timer
+    let age: Timer
     private let topic: String
     private var byKind: [DeadLetterKind: Counter] = [:]
 
@@ -35,6 +40,7 @@ struct TopicMetrics {
         deadLettered = Counter(label: WorkerPoolMetricName.records, dimensions: [("topic", topic), ("outcome", "dlq")])
         retries = Counter(label: WorkerPoolMetricName.retries, dimensions: [("topic", topic)])
         latency = Timer(label: WorkerPoolMetricName.processingSeconds, dimensions: [("topic", topic)])
+        age = Timer(label: WorkerPoolMetricName.recordAge, dimensions: [("topic", topic)])
     }
 
     mutating func deadLetterCounter(_ kind: DeadLetterKind) -> Counter {

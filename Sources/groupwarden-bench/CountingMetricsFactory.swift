@@ -2,22 +2,19 @@ import CoreMetrics
 import Synchronization
 
 /// A swift-metrics backend for benchmarks that watches counters with one label (each increment
-/// is passed, with the counter's dimensions, to `observe`) and timers with another (each value
-/// goes to `time`). Every other metric is discarded, so the backend costs next to nothing.
+/// is passed, with the counter's dimensions, to `observe`) and timers with the labels in
+/// `timers` (each value goes to that label's closure, with the timer's dimensions). Every other
+/// metric is discarded, so the backend costs next to nothing.
 final class CountingMetricsFactory: MetricsFactory {
+    typealias Observer = @Sendable ([(String, String)], Int64) -> Void
     private let label: String
-    private let observe: @Sendable ([(String, String)], Int64) -> Void
-    private let timerLabel: String
-    private let time: @Sendable (Int64) -> Void
+    private let observe: Observer
+    private let timers: [String: Observer]
 
-    init(
-        watching label: String, observe: @escaping @Sendable ([(String, String)], Int64) -> Void,
-        timing timerLabel: String, time: @escaping @Sendable (Int64) -> Void
-    ) {
+    init(watching label: String, observe: @escaping Observer, timers: [String: Observer]) {
         self.label = label
         self.observe = observe
-        self.timerLabel = timerLabel
-        self.time = time
+        self.timers = timers
     }
 
     func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
@@ -30,8 +27,8 @@ final class CountingMetricsFactory: MetricsFactory {
     }
 
     func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
-        guard label == timerLabel else { return NOOPMetricsHandler.instance }
-        return ObservedTimer(time: time)
+        guard let time = timers[label] else { return NOOPMetricsHandler.instance }
+        return ObservedTimer(dimensions: dimensions, time: time)
     }
 
     func destroyCounter(_ handler: any CounterHandler) {}
@@ -53,9 +50,13 @@ private final class ObservedCounter: CounterHandler {
 }
 
 private final class ObservedTimer: TimerHandler {
-    let time: @Sendable (Int64) -> Void
+    let dimensions: [(String, String)]
+    let time: CountingMetricsFactory.Observer
 
-    init(time: @escaping @Sendable (Int64) -> Void) { self.time = time }
+    init(dimensions: [(String, String)], time: @escaping CountingMetricsFactory.Observer) {
+        self.dimensions = dimensions
+        self.time = time
+    }
 
-    func recordNanoseconds(_ duration: Int64) { time(duration) }
+    func recordNanoseconds(_ duration: Int64) { time(dimensions, duration) }
 }

@@ -7,6 +7,7 @@ import Logging
 import Prometheus
 import ServiceLifecycle
 import Warden
+import WorkerPool
 
 /// `groupwarden-bench pipeline`: one GroupWarden worker (every role, SQLite ledger, the default
 /// rule pack) on the embedded Kafka, against librdkafka relaying the same records
@@ -55,7 +56,12 @@ struct PipelineBenchCommand: AsyncParsableCommand {
                     if dimensions.contains(where: { $0 == ("outcome", "handled") || $0 == ("outcome", "dlq") }) {
                         progress.add(Int(amount))
                     }
-                }, timing: MetricName.processingSeconds, time: { progress.handled(nanoseconds: $0) }))
+                },
+                timers: [
+                    MetricName.processingSeconds: { _, nanoseconds in progress.handled(nanoseconds: nanoseconds) },
+                    // The bench sends no actions: every aged record is an input message.
+                    WorkerPoolMetricName.recordAge: { _, nanoseconds in progress.aged(nanoseconds: nanoseconds) },
+                ]))
 
         // The embedded cluster lives in this process (its CPU and memory count with ours) unless
         // --bootstrap names another cluster, e.g. `groupwarden dev-broker` or Tansu.
@@ -122,8 +128,10 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             print(latencyLine(latencies))
             if latencySeconds >= 120 {
                 // Latency over time: a worker that degrades shows it here, not in the overall line.
+                let ages = progress.agesByMinute()
                 for (index, window) in flags.latencyWindows(from: pacedStart, every: .seconds(60)).enumerated() {
                     print("minute=\(index + 1) flagged=\(window.count) " + latencyLine(window))
+                    if index < ages.count { print("minute=\(index + 1) " + ages[index]) }
                 }
             }
             print(progress.handlerTimeLine())

@@ -82,12 +82,31 @@ struct PipelineTraffic: Sendable {
 final class PhaseProgress: Sendable {
     private let current = Mutex<ProgressCounter?>(nil)
     private let handlerTimes = Mutex(LogHistogram())
+    /// Input records' age when their handling started, per minute of the phase.
+    private let ages = Mutex((start: ContinuousClock.now, minutes: [LogHistogram]()))
 
     func startPhase(target: Int) -> ProgressCounter {
         let counter = ProgressCounter(target: target)
         current.withLock { $0 = counter }
         handlerTimes.withLock { $0 = LogHistogram() }
+        ages.withLock { $0 = (ContinuousClock.now, []) }
         return counter
+    }
+
+    func aged(nanoseconds: Int64) {
+        ages.withLock { ages in
+            let minute = Int((ContinuousClock.now - ages.start) / .seconds(60))
+            while ages.minutes.count <= minute { ages.minutes.append(LogHistogram()) }
+            ages.minutes[minute].record(nanoseconds)
+        }
+    }
+
+    /// `record_age_ms p50=… p99=…` (produce to start of handling) for each minute of the phase.
+    func agesByMinute() -> [String] {
+        ages.withLock { $0.minutes }.map { histogram in
+            func ms(_ p: Double) -> String { fmt(Double(histogram.percentile(p)) / 1e6) }
+            return "record_age_ms p50=\(ms(0.5)) p90=\(ms(0.9)) p99=\(ms(0.99)) max=\(fmt(Double(histogram.max) / 1e6))"
+        }
     }
 
     func handled(nanoseconds: Int64) {
