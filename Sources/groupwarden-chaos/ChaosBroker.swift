@@ -42,13 +42,15 @@ final class MockChaosBroker: ChaosBroker {
             try kafka.setBrokerUp(broker)
             return "mock broker \(broker) down for 3 s"
         case .requestErrors:
-            // Produce, Fetch, OffsetCommit, Heartbeat: retriable errors (NOT_LEADER_OR_FOLLOWER,
-            // REQUEST_TIMED_OUT, COORDINATOR_NOT_AVAILABLE, REBALANCE_IN_PROGRESS).
-            try kafka.pushRequestErrors(apiKey: 0, errors: [6, 7, 6])
+            // Fetch, OffsetCommit, Heartbeat: retriable errors (NOT_LEADER_OR_FOLLOWER,
+            // REQUEST_TIMED_OUT, COORDINATOR_NOT_AVAILABLE, REBALANCE_IN_PROGRESS). Not Produce:
+            // the 2.0.2 mock acknowledges and then drops idempotent records around an injected
+            // produce error (3 of 18,000 in a run with only this fault), a broker fault no
+            // client can survive, which would hide ours.
             try kafka.pushRequestErrors(apiKey: 1, errors: [6, 7])
             try kafka.pushRequestErrors(apiKey: 8, errors: [15, 27])
             try kafka.pushRequestErrors(apiKey: 12, errors: [27])
-            return "mock request errors injected (produce, fetch, commit, heartbeat)"
+            return "mock request errors injected (fetch, commit, heartbeat)"
         default:
             return "mock broker: \(fault) not supported"
         }

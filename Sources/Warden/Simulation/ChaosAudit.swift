@@ -107,7 +107,9 @@ public struct ChaosAudit: Sendable {
         let heldIDs = Set(held.map(\.sentID))
         report.sent = sent.count
         report.held = heldIDs.count
-        report.lostByBroker = sent.filter { !heldIDs.contains($0.id) }.count
+        let lost = sent.filter { !heldIDs.contains($0.id) }
+        report.lostByBroker = lost.count
+        report.note("lost by the broker", lost.map(\.id))
         report.unhandled = held.filter { ($0.offset + 1) > (committed[$0.partition] ?? 0) }.count
 
         // Flags: the ledger against the ground truth.
@@ -119,8 +121,12 @@ public struct ChaosAudit: Sendable {
         let ledger = Dictionary(ledgerFlags.map { ($0.flagID, $0) }, uniquingKeysWith: { first, _ in first })
         report.expectedFlags = expectedFlags.count
         report.flagsInLedger = ledger.count
-        report.missingFlags = expectedFlags.keys.filter { ledger[$0] == nil }.count
-        report.unexplainedFlags = ledger.keys.filter { expectedFlags[$0] == nil }.count
+        let missing = expectedFlags.keys.filter { ledger[$0] == nil }
+        let unexplained = ledger.keys.filter { expectedFlags[$0] == nil }
+        report.missingFlags = missing.count
+        report.unexplainedFlags = unexplained.count
+        report.note("missing flags", missing)
+        report.note("unexplained flags", unexplained)
 
         // flag.raised: exactly one distinct event id per expected flag.
         var raisedIDs: [String: Set<String>] = [:]
@@ -140,7 +146,9 @@ public struct ChaosAudit: Sendable {
         }
         for flagID in expectedFlags.keys {
             switch raisedIDs[flagID]?.count ?? 0 {
-            case 0: report.flagsNotRaised += 1
+            case 0:
+                report.flagsNotRaised += 1
+                report.note("flags not raised", [flagID])
             case 1: report.flagsRaisedOnce += 1
             default: report.flagsRaisedTwice += 1
             }

@@ -41,6 +41,14 @@ public struct ChaosReport: Sendable, Equatable {
     public var statuses: [String: Int] = [:]
     /// Expected flags by owner kind and outcome.
     public var outcomes: [String: Int] = [:]
+    /// Up to five ids per anomaly, for whoever reads the run's logs next.
+    public var examples: [String: [String]] = [:]
+
+    mutating func note(_ anomaly: String, _ ids: [String]) {
+        guard !ids.isEmpty else { return }
+        let room = 5 - examples[anomaly, default: []].count
+        if room > 0 { examples[anomaly, default: []] += ids.sorted().prefix(room) }
+    }
 
     public init() {}
 
