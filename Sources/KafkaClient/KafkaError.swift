@@ -60,9 +60,13 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     /// For `RD_KAFKA_RESP_ERR__FATAL` the underlying fatal error of `handle`, otherwise `err` itself.
     static func resolvingFatal(_ err: rd_kafka_resp_err_t, handle: OpaquePointer, message: String? = nil) -> KafkaError
     {
-        guard err == RD_KAFKA_RESP_ERR__FATAL else { return KafkaError(err, message: message) }
+        // A client that raised a fatal error (e.g. an idempotent producer whose broker lost
+        // acknowledged records) fails everything afterwards with ordinary codes: ask the handle.
         var buffer = [CChar](repeating: 0, count: 512)
         let fatal = rd_kafka_fatal_error(handle, &buffer, buffer.count)
+        guard err == RD_KAFKA_RESP_ERR__FATAL || fatal != RD_KAFKA_RESP_ERR_NO_ERROR else {
+            return KafkaError(err, message: message)
+        }
         let text = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         return KafkaError(fatal == RD_KAFKA_RESP_ERR_NO_ERROR ? err : fatal, message: text, isFatal: true)
     }

@@ -8,7 +8,9 @@ import Warden
 /// broker acknowledges it, so a retried record may be held twice: the pipeline must not care),
 /// and answers each owner notice of a diligent group with a signed action.
 final class TrafficDriver: Sendable {
-    let producer: KafkaProducer
+    /// Replaced when it fails fatally (Tansu can lose records an idempotent producer wrote).
+    private let producerBox: LockedBox<KafkaProducer>
+    private let producerConfiguration: KafkaConfiguration
     let topics: WardenConfiguration.Topics
     let signingKey: [UInt8]
     let logger: Logger
@@ -22,8 +24,8 @@ final class TrafficDriver: Sendable {
         bootstrap: String, properties: [String: String], topics: WardenConfiguration.Topics, signingKey: [UInt8],
         logger: Logger
     ) throws {
-        producer = try KafkaProducer(
-            configuration: KafkaConfiguration(bootstrapServers: bootstrap, properties).forProducer, logger: logger)
+        producerConfiguration = KafkaConfiguration(bootstrapServers: bootstrap, properties).forProducer
+        producerBox = LockedBox(try KafkaProducer(configuration: producerConfiguration, logger: logger))
         self.topics = topics
         self.signingKey = signingKey
         self.logger = logger
@@ -52,15 +54,30 @@ final class TrafficDriver: Sendable {
         }
     }
 
+    private var producer: KafkaProducer { producerBox.withLock { $0 } }
+
+    /// After a fatal error the producer refuses everything: start a new one (once per failure).
+    private func replaceIfFatal(_ error: any Error, failed: KafkaProducer) {
+        guard let kafkaError = error as? KafkaError, kafkaError.isFatal else { return }
+        producerBox.withLock { current in
+            guard current === failed,
+                let fresh = try? KafkaProducer(configuration: producerConfiguration, logger: logger)
+            else { return }
+            logger.warning("harness producer failed fatally; replaced", metadata: ["error": "\(error)"])
+            current = fresh
+        }
+    }
+
     private func deliver(_ record: ChaosTraffic.Record) async {
         let headers = [KafkaHeader(key: ChaosTraffic.idHeader, value: Array(record.sent.id.utf8))]
         while true {
+            let producer = self.producer
             do {
                 _ = try await producer.send(
                     topic: topics.messages, key: record.key, value: record.value, headers: headers)
                 return
             } catch {
-                logger.warning("send failed, retrying", metadata: ["error": "\(error)"])
+                replaceIfFatal(error, failed: producer)
                 try? await Task.sleep(for: .milliseconds(500))
             }
         }
@@ -124,12 +141,14 @@ final class TrafficDriver: Sendable {
         let headers = [KafkaHeader(key: ChaosTraffic.idHeader, value: Array(claim.actionID.utf8))]
         let bytes = Array(try JSONSerialization.data(withJSONObject: object))
         while true {
+            let producer = self.producer
             do {
                 _ = try await producer.send(
                     topic: topics.actions, key: Array(groupID.utf8), value: bytes, headers: headers)
                 actionsSent.withLock { $0 += 1 }
                 return
             } catch {
+                replaceIfFatal(error, failed: producer)
                 try await Task.sleep(for: .milliseconds(500))
             }
         }

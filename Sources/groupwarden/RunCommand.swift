@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import ServiceLifecycle
 import Warden
@@ -20,7 +21,11 @@ struct RunCommand: AsyncParsableCommand {
         let registry = Observability.bootstrap(
             level: config.log.level, format: config.log.format, sink: .standardOutput)
         let logger = Logger(label: "groupwarden")
-        let app = try await WardenApplication.build(config: config, registry: registry, logger: logger)
+        // A fatal producer error cannot be recovered in-process and waiting for a graceful
+        // shutdown would hang on it: exit at once (EX_SOFTWARE). Nothing is lost: every event is
+        // in the ledger's outbox, every unfinished record uncommitted; the next worker replays.
+        let app = try await WardenApplication.build(
+            config: config, registry: registry, logger: logger, onFatalProducerError: { _ in Foundation.exit(70) })
         logger.info(
             "starting",
             metadata: ["roles": "\(config.roles.map(\.rawValue).sorted())", "admin_port": "\(config.admin.port)"])

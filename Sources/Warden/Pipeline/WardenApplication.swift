@@ -18,9 +18,14 @@ public struct WardenApplication: Sendable {
     public var store: any LedgerStore
     public var core: ModerationCore
 
+    ///
+    /// `onFatalProducerError` hears of a fatal error of the events producer (after it is logged):
+    /// no event can be published by this process any more; its events stay in the outbox.
+    /// `groupwarden run` exits there so its supervisor starts a fresh worker.
     public static func build(
         config: WardenConfiguration, registry: PrometheusCollectorRegistry, logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        onFatalProducerError: @escaping @Sendable (KafkaError) -> Void = { _ in }
     ) async throws -> WardenApplication {
         var logger = logger
         logger[metadataKey: LogKey.workerID] = "\(config.workerID)"
@@ -33,7 +38,10 @@ public struct WardenApplication: Sendable {
         // Events are few and a flag's latency counts: batch for 1 ms, not librdkafka's 5 ms.
         producerConfiguration["linger.ms"] = producerConfiguration["linger.ms"] ?? "1"
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
-        let publisher = KafkaEventPublisher(producer: producer)
+        let publisher = KafkaEventPublisher(producer: producer) { [logger] error in
+            logger.critical("events producer failed fatally", metadata: ["kafka.error": "\(error)"])
+            onFatalProducerError(error)
+        }
         let core = ModerationCore(
             store: store, chain: ResponsibilityChain(policy: config.escalationPolicy),
             alertPolicy: config.groupAlertPolicy,
