@@ -31,7 +31,8 @@ struct GroupWardenChaos: AsyncParsableCommand {
     @Option(help: "Tansu executable.") var tansu: String?
     @Option(help: "moto_server executable (tansu-s3).") var motoServer: String?
     @Option(help: "Rule pack.") var rules = "rules/default.yaml"
-    @Option(help: "Seconds to wait for the ledger to settle after the traffic.") var settleTimeout = 120.0
+    @Option(help: "Seconds without ledger progress after which the run stops waiting and audits.")
+    var settleTimeout = 120.0
     @Flag(help: "Keep the run's folder (logs) even when the audit passes.") var keep = false
 
     func run() async throws {
