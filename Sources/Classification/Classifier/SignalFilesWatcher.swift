@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
-import UnixSignals
 
 /// Reloads media-hash banks and domain block lists when their files change (polled) or on
 /// SIGHUP, the way `RulePackWatcher` reloads rule packs.
@@ -66,24 +65,8 @@ public final class SignalFilesWatcher: Service, Sendable {
 
     /// Polls until graceful shutdown or cancellation; reloads on change and on SIGHUP.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                if self.reloadOnSIGHUP {
-                    group.addTask {
-                        for await _ in await UnixSignalsSequence(trapping: .sighup) {
-                            _ = self.reload(force: true)
-                        }
-                    }
-                }
-                group.addTask {
-                    while true {
-                        try await Task.sleep(for: self.pollInterval)
-                        _ = self.reload(force: false)
-                    }
-                }
-                try await group.next()
-                group.cancelAll()
-            }
+        try await runReloadLoop(pollInterval: pollInterval, reloadOnSIGHUP: reloadOnSIGHUP) { force in
+            _ = self.reload(force: force)
         }
     }
 

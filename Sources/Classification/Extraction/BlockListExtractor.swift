@@ -10,14 +10,7 @@ extension DomainBlockList {
     public static func load(files: [String]) throws(MediaHashBankError) -> DomainBlockList {
         var entries: [Entry] = []
         for file in files {
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw MediaHashBankError(
-                    code: .unreadableFile, message: "cannot read the file as UTF-8", file: file, line: 0)
-            }
-            entries += try DomainBlockList(parsing: text, file: file).allEntries
+            entries += try DomainBlockList(parsing: MediaHashBankError.readText(of: file), file: file).allEntries
         }
         return DomainBlockList(entries: entries)
     }

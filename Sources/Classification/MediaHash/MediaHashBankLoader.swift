@@ -3,6 +3,16 @@ import Foundation
 /// A problem in a media-hash bank file, naming the file, the 1-based line and the problem.
 /// Loading stops at the first problem; the caller keeps its previous bank.
 public struct MediaHashBankError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A bank or block-list file's text; an unreadable file is `unreadable_file` at line 0.
+    static func readText(of file: String) throws(MediaHashBankError) -> String {
+        do {
+            return try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw MediaHashBankError(
+                code: .unreadableFile, message: "cannot read the file as UTF-8", file: file, line: 0)
+        }
+    }
+
     public enum Code: String, Sendable, Hashable {
         case unreadableFile = "unreadable_file"
         case unknownKind = "unknown_kind"
@@ -54,14 +64,7 @@ public struct MediaHashBankLoader: Sendable {
         var md5: [(MD5Digest, MediaHashEntry)] = []
         var pdq: [(PDQHash, MediaHashEntry)] = []
         for file in files {
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw MediaHashBankError(
-                    code: .unreadableFile, message: "cannot read the file as UTF-8", file: file, line: 0)
-            }
-            try parse(text, file: file, md5: &md5, pdq: &pdq)
+            try parse(try MediaHashBankError.readText(of: file), file: file, md5: &md5, pdq: &pdq)
         }
         return MediaHashBank(md5: md5, pdq: pdq, pdqThreshold: pdqThreshold)
     }
