@@ -1,9 +1,10 @@
-/// Reusable output buffers of one normalisation: the normalised UTF-8 bytes and, for every output
-/// scalar, the original code-point offset it came from.
+/// Reusable output buffers of one normalisation: the normalised UTF-8 bytes and, at the lead byte
+/// of every output scalar, the original code-point offset it came from.
 ///
-/// Invariant: output scalar `k < scalarCount` came from original scalars
-/// `starts[k] ..< starts[k] + 1`, widened to the end of a squeezed run by `runEnds` (byte ranges). Not
-/// thread-safe: one user at a time (the classifier checks buffers out of a pool).
+/// Invariant: the output scalar whose lead byte is `i < count` came from original scalars
+/// `starts[i] ..< starts[i] + 1`, widened to the end of a squeezed run by `runEnds` (byte ranges).
+/// `starts` at continuation bytes is unspecified. Not thread-safe: one user at a time (the
+/// classifier checks buffers out of a pool).
 final class NormalizationBuffer {
     /// A squeezed run: output bytes `[from, to)` stand for original scalars up to `end`.
     struct RunEnd {
@@ -13,11 +14,10 @@ final class NormalizationBuffer {
     }
 
     @exclusivity(unchecked) private(set) var bytes: UnsafeMutablePointer<UInt8>
+    /// Indexed by output byte; meaningful at lead bytes only.
     @exclusivity(unchecked) private(set) var starts: UnsafeMutablePointer<Int32>
     /// Number of valid output bytes.
     @exclusivity(unchecked) var count = 0
-    /// Number of output scalars (entries of `starts`).
-    @exclusivity(unchecked) var scalarCount = 0
     @exclusivity(unchecked) private(set) var capacity: Int
     /// Squeezed runs, in output order (rare: repeated characters only).
     @exclusivity(unchecked) var runEnds: [RunEnd] = []
@@ -31,7 +31,14 @@ final class NormalizationBuffer {
     deinit {
         bytes.deallocate()
         starts.deallocate()
-        scalarOfByte?.deallocate()
+    }
+
+    /// Empties the buffer and makes room for `bytes` output bytes.
+    @inline(__always)
+    func reset(reserving bytes: Int) {
+        count = 0
+        if !runEnds.isEmpty { runEnds.removeAll(keepingCapacity: true) }
+        reserve(bytes)
     }
 
     /// Makes room for at least `extra` more bytes.
@@ -68,47 +75,24 @@ final class NormalizationBuffer {
         String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
-    /// Byte → scalar index (`scalarOfByteCapacity` entries allocated), built on first use after
-    /// each normalisation: only messages with matches pay for it.
-    @exclusivity(unchecked) private var scalarOfByte: UnsafeMutablePointer<Int32>?
-    @exclusivity(unchecked) private var scalarOfByteCapacity = 0
-    @exclusivity(unchecked) private var scalarOfByteValid = false
-
-    /// Forgets the byte → scalar index; called whenever the contents change.
+    /// The lead byte of the output scalar that output byte `i` belongs to.
     @inline(__always)
-    func invalidateIndex() {
-        scalarOfByteValid = false
-    }
-
-    /// The index of the output scalar that output byte `i` belongs to.
-    func scalarIndex(ofByte i: Int) -> Int {
-        precondition(i >= 0 && i < count, "byte offset outside the normalised text")
-        if !scalarOfByteValid {
-            if scalarOfByteCapacity < count {
-                scalarOfByte?.deallocate()
-                scalarOfByteCapacity = capacity
-                scalarOfByte = .allocate(capacity: capacity)
-            }
-            let index = scalarOfByte!
-            var k: Int32 = -1
-            for j in 0..<count {
-                // Each lead byte (not 10xxxxxx) starts the next scalar.
-                k &+= bytes[j] & 0xC0 != 0x80 ? 1 : 0
-                index[j] = k
-            }
-            scalarOfByteValid = true
-        }
-        return Int(scalarOfByte![i])
+    private func leadByte(of i: Int) -> Int {
+        var k = i
+        while k > 0 && bytes[k] & 0xC0 == 0x80 { k -= 1 }
+        return k
     }
 
     /// The original start offset of the scalar that output byte `i` belongs to.
     func originalStart(ofByte i: Int) -> Int {
-        Int(starts[scalarIndex(ofByte: i)])
+        precondition(i >= 0 && i < count, "byte offset outside the normalised text")
+        return Int(starts[leadByte(of: i)])
     }
 
     /// The original end offset of the scalar that output byte `i` belongs to.
     func originalEnd(ofByte i: Int) -> Int {
-        var end = Int(starts[scalarIndex(ofByte: i)]) + 1
+        precondition(i >= 0 && i < count, "byte offset outside the normalised text")
+        var end = Int(starts[leadByte(of: i)]) + 1
         if !runEnds.isEmpty {
             for run in runEnds where Int(run.from) <= i && i < Int(run.to) { end = max(end, Int(run.end)) }
         }
