@@ -14,22 +14,23 @@ extension CompiledRuleSet {
         text: String?, attachments: [MessageAttachment], extracted: [ExtractedItem] = [], media: [AttachmentMatch] = []
     ) -> Verdict {
         pool.withWorkspace { workspace in
-            var hits: [Hit] = []
+            // The workspace's hit list keeps its storage from message to message.
+            workspace.hits.removeAll(keepingCapacity: true)
             for item in extracted {
                 if let rule = extractedRules[item.kind] {
-                    hits.append(Hit(rule: rule, evidence: .text(start: item.start, end: item.end)))
+                    workspace.hits.append(Hit(rule: rule, evidence: .text(start: item.start, end: item.end)))
                 }
             }
             var cancelled: [Bool] = []
             if let text, !text.isEmpty {
-                scan(text, attachment: nil, workspace: workspace, hits: &hits, cancelled: &cancelled)
+                scan(text, attachment: nil, workspace: workspace, cancelled: &cancelled)
             }
             for (index, attachment) in attachments.enumerated() {
                 if let name = attachment.name, !name.isEmpty {
-                    scan(name, attachment: index, workspace: workspace, hits: &hits, cancelled: &cancelled)
+                    scan(name, attachment: index, workspace: workspace, cancelled: &cancelled)
                 }
                 if attachment.kind == "link", let url = attachment.url, !url.isEmpty {
-                    scan(url, attachment: index, workspace: workspace, hits: &hits, cancelled: &cancelled)
+                    scan(url, attachment: index, workspace: workspace, cancelled: &cancelled)
                 }
             }
             var external: [External] = []
@@ -47,14 +48,12 @@ extension CompiledRuleSet {
                         category: category, ruleID: item.ruleID ?? "extracted.\(item.kind)", score: 1,
                         evidence: .text(start: item.start, end: item.end)))
             }
-            if hits.isEmpty && external.isEmpty { return clean }
-            return verdict(hits: hits, external: external, cancelled: cancelled)
+            if workspace.hits.isEmpty && external.isEmpty { return clean }
+            return verdict(hits: workspace.hits, external: external, cancelled: cancelled)
         }
     }
 
-    private func scan(
-        _ text: String, attachment: Int?, workspace: ScanWorkspace, hits: inout [Hit], cancelled: inout [Bool]
-    ) {
+    private func scan(_ text: String, attachment: Int?, workspace: ScanWorkspace, cancelled: inout [Bool]) {
         if normalize {
             normalizer.normalize(text, into: workspace.buffer)
         } else {
@@ -62,7 +61,7 @@ extension CompiledRuleSet {
         }
         workspace.scanBuffer(database)
         if workspace.matches.isEmpty { return }
-        collect(workspace, attachment: attachment, hits: &hits, cancelled: &cancelled)
+        collect(workspace, attachment: attachment, cancelled: &cancelled)
     }
 
     @inline(__always)
@@ -75,7 +74,8 @@ extension CompiledRuleSet {
         }
     }
 
-    private func collect(_ workspace: ScanWorkspace, attachment: Int?, hits: inout [Hit], cancelled: inout [Bool]) {
+    /// Appends the rule matches that survive the allow-lists to `workspace.hits`.
+    private func collect(_ workspace: ScanWorkspace, attachment: Int?, cancelled: inout [Bool]) {
         var spans: [(from: Int32, to: Int32, allow: Int)] = []
         for m in workspace.matches where hasAllowPatterns {
             guard case .allow(let a) = owners[Int(m.pattern)], a >= 0 else { continue }
@@ -110,7 +110,7 @@ extension CompiledRuleSet {
             } else {
                 continue
             }
-            hits.append(Hit(rule: r, evidence: evidence))
+            workspace.hits.append(Hit(rule: r, evidence: evidence))
         }
     }
 
@@ -132,10 +132,10 @@ extension CompiledRuleSet {
     private func verdict(hits: [Hit], external: [External], cancelled: [Bool]) -> Verdict {
         if external.isEmpty, let first = hits.first?.rule, hits.allSatisfy({ $0.rule == first }) {
             // One rule matched (the common case): co-occurrence needs two, so no tables needed.
-            let rule = rules[first]
-            guard rule.category >= 0 else { return clean }
-            let category = categories[rule.category]
-            guard rule.weight + 1e-9 >= category.threshold, rule.weight > 0 else { return clean }
+            let category = rules[first].category
+            guard category >= 0 else { return clean }
+            let weight = rules[first].weight
+            guard weight + 1e-9 >= categories[category].threshold, weight > 0 else { return clean }
             var evidence = hits.map(\.evidence)
             if evidence.count > 1 {
                 evidence.sort(by: Self.evidenceOrder)
@@ -144,11 +144,14 @@ extension CompiledRuleSet {
                     evidence.removeLast(evidence.count - Self.maxEvidencePerCategory)
                 }
             }
+            let severity = categories[category].severity
             return Verdict(
                 categories: [
-                    .init(category: category.id, score: rule.weight, rules: ruleIDLists[first], evidence: evidence)
+                    .init(
+                        category: categories[category].id, score: weight, rules: ruleIDLists[first],
+                        evidence: evidence)
                 ],
-                severity: max(category.severity, rule.severity ?? category.severity), packVersion: packVersion)
+                severity: max(severity, rules[first].severity ?? severity), packVersion: packVersion)
         }
         // Hits are few per message: small arrays and linear scans beat hashing here.
         var matchedRules: [Int] = []
