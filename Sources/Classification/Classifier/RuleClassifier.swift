@@ -23,6 +23,8 @@ public final class RuleClassifier: Classifier {
     private let options: Options
     private let attachmentMatcher: (any AttachmentMatcher)?
     private let extractor: (any TextExtractor)?
+    /// Neither an attachment matcher nor an extractor is configured.
+    private let textOnly: Bool
 
     /// Compiles `pack`; throws the problems (with file and line) that stopped it.
     /// `attachmentMatcher` (media-hash banks) and `extractor` (URLs, phones, QQ, WeChat) feed
@@ -35,6 +37,7 @@ public final class RuleClassifier: Classifier {
         self.options = options
         self.attachmentMatcher = attachmentMatcher
         self.extractor = extractor
+        textOnly = attachmentMatcher == nil && extractor == nil
         current = Mutex(try CompiledRuleSet(pack: pack, normalize: options.normalize))
     }
 
@@ -59,6 +62,10 @@ public final class RuleClassifier: Classifier {
 
     public func classify(text: String?, attachments: [MessageAttachment]) -> Verdict {
         let rules = current.withLock { $0 }
+        if textOnly && attachments.isEmpty {
+            // No extractor, no media banks, nothing attached: the text alone decides.
+            return rules.classify(text: text, attachments: attachments)
+        }
         var extracted: [ExtractedItem] = []
         let flagging = extractor?.flagsCategories ?? false
         if let extractor, let text, flagging || !rules.extractedRules.isEmpty {
