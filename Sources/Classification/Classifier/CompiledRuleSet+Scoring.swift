@@ -15,7 +15,7 @@ extension CompiledRuleSet {
     ) -> Verdict {
         pool.withWorkspace { workspace in
             // The workspace's hit list keeps its storage from message to message.
-            workspace.hits.removeAll(keepingCapacity: true)
+            if !workspace.hits.isEmpty { workspace.hits.removeAll(keepingCapacity: true) }
             for item in extracted {
                 if let rule = extractedRules[item.kind] {
                     workspace.hits.append(Hit(rule: rule, evidence: .text(start: item.start, end: item.end)))
@@ -50,6 +50,18 @@ extension CompiledRuleSet {
             }
             if workspace.hits.isEmpty && external.isEmpty { return clean }
             return verdict(hits: workspace.hits, external: external, cancelled: cancelled)
+        }
+    }
+
+    /// `classify` for a text alone (no attachments, extracted items or media matches).
+    func classify(text: String?) -> Verdict {
+        guard let text, !text.isEmpty else { return clean }
+        return pool.withWorkspace { workspace in
+            if !workspace.hits.isEmpty { workspace.hits.removeAll(keepingCapacity: true) }
+            var cancelled: [Bool] = []
+            scan(text, attachment: nil, workspace: workspace, cancelled: &cancelled)
+            if workspace.hits.isEmpty { return clean }
+            return verdict(hits: workspace.hits, external: [], cancelled: cancelled)
         }
     }
 

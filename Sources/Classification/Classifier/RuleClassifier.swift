@@ -64,7 +64,7 @@ public final class RuleClassifier: Classifier {
         let rules = current.withLock { $0 }
         if textOnly && attachments.isEmpty {
             // No extractor, no media banks, nothing attached: the text alone decides.
-            return rules.classify(text: text, attachments: attachments)
+            return rules.classify(text: text)
         }
         var extracted: [ExtractedItem] = []
         let flagging = extractor?.flagsCategories ?? false

@@ -36,7 +36,7 @@ final class ScanWorkspace: @unchecked Sendable {
 
     /// Scans the first `buffer.count` bytes of `buffer` with `database`, filling `matches`.
     func scanBuffer(_ database: HyperscanDatabase) {
-        matches.removeAll(keepingCapacity: true)
+        if !matches.isEmpty { matches.removeAll(keepingCapacity: true) }
         let context = Unmanaged.passUnretained(self).toOpaque()
         _ = hs_scan(
             database.raw, UnsafeRawPointer(buffer.bytes).assumingMemoryBound(to: CChar.self),

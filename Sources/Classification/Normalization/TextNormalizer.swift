@@ -33,10 +33,10 @@ public struct TextNormalizer: Sendable {
 
     /// Normalises `text` into `buffer`, replacing its contents.
     func normalize(_ text: String, into buffer: NormalizationBuffer) {
-        var text = text
         if text.utf8.withContiguousStorageIfAvailable({ normalize(utf8: $0, into: buffer) }) == nil {
-            text.makeContiguousUTF8()
-            text.utf8.withContiguousStorageIfAvailable { normalize(utf8: $0, into: buffer) }
+            var copy = text
+            copy.makeContiguousUTF8()
+            copy.utf8.withContiguousStorageIfAvailable { normalize(utf8: $0, into: buffer) }
         }
     }
 
