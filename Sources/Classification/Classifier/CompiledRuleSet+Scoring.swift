@@ -142,13 +142,13 @@ extension CompiledRuleSet {
     }
 
     private func verdict(hits: [Hit], external: [External], cancelled: [Bool]) -> Verdict {
-        if external.isEmpty, let first = hits.first?.rule, hits.allSatisfy({ $0.rule == first }) {
+        if external.isEmpty, let first = hits.first?.rule, Self.allFrom(first, hits) {
             // One rule matched (the common case): co-occurrence needs two, so no tables needed.
             let category = rules[first].category
             guard category >= 0 else { return clean }
             let weight = rules[first].weight
             guard weight + 1e-9 >= categories[category].threshold, weight > 0 else { return clean }
-            var evidence = hits.map(\.evidence)
+            var evidence = hits.count == 1 ? [hits[0].evidence] : hits.map(\.evidence)
             if evidence.count > 1 {
                 evidence.sort(by: Self.evidenceOrder)
                 evidence = Self.unique(evidence)
@@ -244,6 +244,12 @@ extension CompiledRuleSet {
         }
         if flagged.count > 1 { flagged.sort { ($0.score, $1.category) > ($1.score, $0.category) } }
         return Verdict(categories: flagged, severity: severity, packVersion: packVersion)
+    }
+
+    /// Whether every hit is of `rule`.
+    private static func allFrom(_ rule: Int, _ hits: [Hit]) -> Bool {
+        for hit in hits where hit.rule != rule { return false }
+        return true
     }
 
     /// The parts' rule ids in order, each once (two attachments in one bank share `media.md5`).

@@ -70,9 +70,9 @@ public struct TextNormalizer: Sendable {
         var index: Int32 = 0
         let hanBase = FoldTable.hanBlock.lowerBound
         let hanCount = UInt32(FoldTable.hanBlock.count)
-        // Plain array reads (no closures), so the writer's state stays in registers.
-        let hanBits = table.hanIdentity
-        let bmpTable = table.bmp
+        // Plain reads of the table's immutable arrays (no closures, no copies to retain), so the
+        // writer's state stays in registers.
+        let table = self.table
         while i < n {
             let b0 = UInt32(base[i])
             let entry: UInt32
@@ -80,19 +80,19 @@ public struct TextNormalizer: Sendable {
                 // Three bytes: Han and CJK punctuation, most of a Chinese message.
                 let v = ((b0 & 0x0F) << 12) | ((UInt32(base[i + 1]) & 0x3F) << 6) | (UInt32(base[i + 2]) & 0x3F)
                 let hanOffset = v &- hanBase
-                if hanOffset < hanCount, hanBits[Int(hanOffset >> 6)] & (1 << UInt64(hanOffset & 63)) != 0 {
+                if hanOffset < hanCount, table.hanIdentity[Int(hanOffset >> 6)] & (1 << UInt64(hanOffset & 63)) != 0 {
                     w.emitHanIdentity(v, utf8: base + i, origin: index)
                     i &+= 3
                     index &+= 1
                     continue
                 }
-                entry = bmpTable[Int(v)]
+                entry = table.bmp[Int(v)]
                 i &+= 3
             } else if b0 < 0x80 {
-                entry = bmpTable[Int(b0)]
+                entry = table.bmp[Int(b0)]
                 i &+= 1
             } else if b0 < 0xE0 {
-                entry = bmpTable[Int(((b0 & 0x1F) << 6) | (UInt32(base[i + 1]) & 0x3F))]
+                entry = table.bmp[Int(((b0 & 0x1F) << 6) | (UInt32(base[i + 1]) & 0x3F))]
                 i &+= 2
             } else {
                 let v =
