@@ -16,15 +16,29 @@ public struct ContractDecoder: Sendable {
     /// Reads only the routing fields and the group kind, so a private message can be counted
     /// and dropped without its text or attachments ever being looked at.
     public func envelope(_ bytes: [UInt8]) throws -> MessageEnvelope {
+        try envelope(JSONFields.parse(bytes, maxBytes: maxRecordBytes))
+    }
+
+    /// Parses a record once and reads its envelope first: a private chat stops there (nil), its
+    /// text and attachments unread; any other message is decoded in full.
+    public func groupMessage(_ bytes: [UInt8]) throws -> GroupMessage? {
         let fields = try JSONFields.parse(bytes, maxBytes: maxRecordBytes)
-        return MessageEnvelope(
+        if try envelope(fields).kind.isPrivate { return nil }
+        return try message(fields)
+    }
+
+    private func envelope(_ fields: JSONFields) throws -> MessageEnvelope {
+        MessageEnvelope(
             messageID: try fields.string("message_id"), groupID: try fields.string("group_id"),
             kind: try fields.object("group").enumeration("kind", GroupMessage.GroupKind.self))
     }
 
     /// Decodes a full group message. Call only for messages whose envelope is not private.
     public func message(_ bytes: [UInt8]) throws -> GroupMessage {
-        let fields = try JSONFields.parse(bytes, maxBytes: maxRecordBytes)
+        try message(JSONFields.parse(bytes, maxBytes: maxRecordBytes))
+    }
+
+    private func message(_ fields: JSONFields) throws -> GroupMessage {
         let messageID = try fields.string("message_id")
         let groupID = try fields.string("group_id")
         let senderID = try fields.string("sender_id")

@@ -27,10 +27,8 @@ public struct MessageRecordHandler: RecordHandler {
     }
 
     public func decode(_ record: KafkaRecord) throws -> Message {
-        let bytes = record.value ?? []
-        let envelope = try decoder.envelope(bytes)
-        if envelope.kind.isPrivate { return .privateChat }
-        return .group(try decoder.message(bytes))
+        guard let message = try decoder.groupMessage(record.value ?? []) else { return .privateChat }
+        return .group(message)
     }
 
     public func handle(_ message: Message, record: KafkaRecord) async throws {

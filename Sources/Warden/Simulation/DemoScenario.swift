@@ -103,16 +103,11 @@ public struct DemoScenario: Sendable {
     }
 
     static func json(id: String, group: Group, sender: String, text: String, sentAt: Date) -> [UInt8] {
-        let object: [String: Any] = [
-            "message_id": id, "group_id": group.id, "sender_id": sender, "sent_at": RFC3339.format(sentAt),
-            "text": text,
-            "group": [
-                "owner_id": group.ownerID as Any? ?? NSNull(), "admin_ids": group.adminIDs,
-                "member_count": group.memberCount,
-                "kind": group.kind,
-            ] as [String: Any],
-        ]
-        return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data())
+        PlatformMessageJSON(
+            messageID: id, groupID: group.id, senderID: sender, sentAt: RFC3339.format(sentAt), text: text,
+            group: .init(
+                ownerID: group.ownerID, adminIDs: group.adminIDs, memberCount: group.memberCount, kind: group.kind)
+        ).bytes()
     }
 }
 
