@@ -47,15 +47,31 @@ public final class KafkaProducer: Sendable {
         topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = []
     ) async throws -> (partition: Int32, offset: Int64) {
         try await withCheckedThrowingContinuation { continuation in
-            let promise = Unmanaged.passRetained(DeliveryPromise(continuation)).toOpaque()
             do {
-                try produce(
-                    topic: topic, partition: partition, key: key, value: value, headers: headers, opaque: promise)
+                try enqueue(topic: topic, partition: partition, key: key, value: value, headers: headers) {
+                    continuation.resume(with: $0)
+                }
             } catch {
-                // librdkafka did not take the record: no delivery report will come.
-                Unmanaged<DeliveryPromise>.fromOpaque(promise).release()
                 continuation.resume(throwing: error)
             }
+        }
+    }
+
+    /// Enqueues one record before returning, so records enqueued one after another keep their
+    /// order within a partition, and calls `delivered` on the poll thread with the broker's
+    /// acknowledgement or the delivery error. Throws (and never calls `delivered`) when
+    /// librdkafka does not take the record. The producer must outlive the delivery.
+    public func enqueue(
+        topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [],
+        delivered: @escaping @Sendable (Result<(partition: Int32, offset: Int64), any Error>) -> Void
+    ) throws(KafkaError) {
+        let promise = Unmanaged.passRetained(DeliveryPromise(delivered)).toOpaque()
+        do {
+            try produce(topic: topic, partition: partition, key: key, value: value, headers: headers, opaque: promise)
+        } catch {
+            // librdkafka did not take the record: no delivery report will come.
+            Unmanaged<DeliveryPromise>.fromOpaque(promise).release()
+            throw error
         }
     }
 
@@ -147,12 +163,12 @@ enum RdKafkaHeaders {
     }
 }
 
-/// The continuation of one `send`, carried through librdkafka as the message opaque (retained
-/// once; the delivery callback takes the retain back).
+/// The completion of one enqueued record, carried through librdkafka as the message opaque
+/// (retained once; the delivery callback takes the retain back).
 private final class DeliveryPromise: Sendable {
-    let continuation: CheckedContinuation<(partition: Int32, offset: Int64), any Error>
-    init(_ continuation: CheckedContinuation<(partition: Int32, offset: Int64), any Error>) {
-        self.continuation = continuation
+    let delivered: @Sendable (Result<(partition: Int32, offset: Int64), any Error>) -> Void
+    init(_ delivered: @escaping @Sendable (Result<(partition: Int32, offset: Int64), any Error>) -> Void) {
+        self.delivered = delivered
     }
 }
 
@@ -164,12 +180,12 @@ private func rdKafkaDeliveryCallback(
     let promise = Unmanaged<DeliveryPromise>.fromOpaque(promisePointer).takeRetainedValue()
     let err = message.pointee.err
     if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-        promise.continuation.resume(returning: (message.pointee.partition, message.pointee.offset))
+        promise.delivered(.success((message.pointee.partition, message.pointee.offset)))
     } else if let handle {
         let text = String(cString: rd_kafka_message_errstr(message))
-        promise.continuation.resume(throwing: KafkaError.resolvingFatal(err, handle: handle, message: text))
+        promise.delivered(.failure(KafkaError.resolvingFatal(err, handle: handle, message: text)))
     } else {
-        promise.continuation.resume(throwing: KafkaError(err))
+        promise.delivered(.failure(KafkaError(err)))
     }
 }
 

@@ -37,4 +37,7 @@ public enum MetricName {
     /// Counter: outbox events the relay published because the direct publish after the ledger
     /// write did not complete (a crash, a broker outage). Steady growth means publishing fails.
     public static let outboxRepublished = "groupwarden_outbox_republished_total"
+    /// Counter: direct publishes after a ledger write that failed (the events stay in the outbox
+    /// and the relay publishes them).
+    public static let publishFailures = "groupwarden_publish_failures_total"
 }

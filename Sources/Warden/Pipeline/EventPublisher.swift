@@ -1,16 +1,31 @@
 import Foundation
 import KafkaClient
 import Ledger
+import Synchronization
 
-/// Sends outbox events to Kafka and waits for every acknowledgement. Events of one group keep
-/// their order: they share a key, hence a partition, and the producer is idempotent.
+/// Sends outbox events to the platform's topics. Events of one group keep their order: they
+/// share a key, hence a partition, the producer is idempotent, and `enqueue` hands them over in
+/// order before it returns.
 public protocol EventPublisher: Sendable {
-    func publish(_ events: [OutboxEvent]) async throws
+    /// Hands `events` to the transport, in order, and returns; `completion` is called once, with
+    /// nil when every event was acknowledged or with the first error.
+    func enqueue(_ events: [OutboxEvent], completion: @escaping @Sendable ((any Error)?) -> Void)
+}
+
+extension EventPublisher {
+    /// Publishes `events` and waits for every acknowledgement.
+    public func publish(_ events: [OutboxEvent]) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            enqueue(events) { error in
+                if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+            }
+        }
+    }
 }
 
 /// The Kafka publisher. A fatal producer error (librdkafka refuses every later record, e.g. after
 /// the broker lost records an idempotent producer had written) goes to `onFatal` before it is
-/// thrown: the worker cannot publish again without a new producer.
+/// reported: the worker cannot publish again without a new producer.
 public struct KafkaEventPublisher: EventPublisher {
     let producer: KafkaProducer
     let onFatal: @Sendable (KafkaError) -> Void
@@ -20,25 +35,62 @@ public struct KafkaEventPublisher: EventPublisher {
         self.onFatal = onFatal
     }
 
-    public func publish(_ events: [OutboxEvent]) async throws {
-        do {
-            try await send(events)
-        } catch let error as KafkaError where error.isFatal {
-            onFatal(error)
-            throw error
+    public func enqueue(_ events: [OutboxEvent], completion: @escaping @Sendable ((any Error)?) -> Void) {
+        guard !events.isEmpty else { return completion(nil) }
+        let tally = DeliveryTally(expected: events.count, completion: completion)
+        for event in events {
+            do {
+                try producer.enqueue(
+                    topic: event.topic, key: Array(event.key.utf8), value: event.payload,
+                    headers: [KafkaHeader(key: "ce_id", value: Array(event.id.utf8))]
+                ) { result in
+                    if case .failure(let error) = result { tally.record(reporting(error)) } else { tally.record(nil) }
+                }
+            } catch {
+                // Not taken (e.g. the local queue is full): the later events would overtake it, so
+                // stop here; the outbox relay publishes the rest in order.
+                let unsent = events.count - tally.enqueued
+                tally.record(reporting(error), count: unsent)
+                return
+            }
+            tally.markEnqueued()
         }
     }
 
-    private func send(_ events: [OutboxEvent]) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for event in events {
-                group.addTask {
-                    _ = try await producer.send(
-                        topic: event.topic, key: Array(event.key.utf8), value: event.payload,
-                        headers: [KafkaHeader(key: "ce_id", value: Array(event.id.utf8))])
-                }
-            }
-            try await group.waitForAll()
+    private func reporting(_ error: any Error) -> any Error {
+        if let kafkaError = error as? KafkaError, kafkaError.isFatal { onFatal(kafkaError) }
+        return error
+    }
+}
+
+/// Counts the outcomes of one batch of events and calls its completion once, when the last
+/// one is in, with the first error seen.
+final class DeliveryTally: Sendable {
+    private struct State {
+        var outstanding: Int
+        var enqueued = 0
+        var firstError: (any Error)?
+    }
+
+    private let state: Mutex<State>
+    private let completion: @Sendable ((any Error)?) -> Void
+
+    init(expected: Int, completion: @escaping @Sendable ((any Error)?) -> Void) {
+        state = Mutex(State(outstanding: expected))
+        self.completion = completion
+    }
+
+    /// Events handed to the transport so far.
+    var enqueued: Int { state.withLock { $0.enqueued } }
+
+    func markEnqueued() { state.withLock { $0.enqueued += 1 } }
+
+    func record(_ error: (any Error)?, count: Int = 1) {
+        let done = state.withLock { state -> (any Error)?? in
+            if state.firstError == nil, let error { state.firstError = error }
+            state.outstanding -= count
+            return state.outstanding == 0 ? .some(state.firstError) : .none
         }
+        if case .some(let error) = done { completion(error) }
     }
 }

@@ -12,7 +12,7 @@ extension ModerationCore {
 
     /// Handles a claimed batch of due deadlines: escalate each, count owners' missed deadlines
     /// (which may alert a group), release the leases — all in one ledger transaction — then
-    /// publish the events, mark them published and lower the negligent owners' credit.
+    /// start publishing the events and lower the negligent owners' credit.
     public func handleDue(_ flags: [Flag], leaseOwner: String) async throws {
         let time = now()
         var changes: [LedgerChange] = []
@@ -50,10 +50,7 @@ extension ModerationCore {
         let results = try await store.write(changes)
         let applied = zip(changes, results).filter { $0.1 == .applied }.map(\.0)
         let events = applied.flatMap(\.events)
-        if !events.isEmpty {
-            try await publisher.publish(events)
-            try await store.markPublished(events.map(\.id), at: now())
-        }
+        publishing.start(events)
         for ((flag, decision, activity), result) in zip(decisions, results) where result == .applied {
             if let activity { _ = keepActivity(activity, written: true) }
             if flag.status == .awaitingOwner, let owner = flag.ownerID {

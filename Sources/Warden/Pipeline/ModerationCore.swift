@@ -16,7 +16,7 @@ public final class ModerationCore: Sendable {
     let alertPolicy: GroupAlertPolicy
     let authorizer: ActionAuthorizer
     let encoder: EventEncoder
-    let publisher: any EventPublisher
+    let publishing: BackgroundPublishing
     let creditPolicy = CreditRating.Policy()
     let now: @Sendable () -> Date
     let logger: Logger
@@ -43,20 +43,24 @@ public final class ModerationCore: Sendable {
         self.alertPolicy = alertPolicy
         self.authorizer = authorizer
         self.encoder = encoder
-        self.publisher = publisher
+        self.publishing = BackgroundPublishing(publisher: publisher, store: store, now: now, logger: logger)
         self.now = now
         self.logger = logger
     }
 
-    /// Writes a change and, when it applied, publishes its events at once.
+    /// Writes a change and, when it applied, starts publishing its events (without waiting for
+    /// the broker: see ``BackgroundPublishing``).
     @discardableResult
     func commit(_ change: LedgerChange) async throws -> LedgerWriteResult {
         let result = try await store.write(change)
-        if result == .applied, !change.events.isEmpty {
-            try await publisher.publish(change.events)
-            try await store.markPublished(change.events.map(\.id), at: now())
-        }
+        if result == .applied { publishing.start(change.events) }
         return result
+    }
+
+    /// Waits until every event this core started publishing is acknowledged (or has failed and
+    /// been left to the outbox relay) and marked published.
+    public func waitForPublishes() async {
+        await publishing.waitUntilIdle()
     }
 
     // MARK: Group statistics

@@ -18,7 +18,10 @@ import Testing
 
     final class CapturingPublisher: EventPublisher {
         let events = Mutex<[OutboxEvent]>([])
-        func publish(_ events: [OutboxEvent]) async throws { self.events.withLock { $0 += events } }
+        func enqueue(_ events: [OutboxEvent], completion: @escaping @Sendable ((any Error)?) -> Void) {
+            self.events.withLock { $0 += events }
+            completion(nil)
+        }
     }
 
     struct Pipeline {
@@ -48,6 +51,7 @@ import Testing
                 topic: "chat.group.messages", partition: 0, offset: 0, key: Array("g-1".utf8),
                 value: Array(try JSONSerialization.data(withJSONObject: object)))
             try await handler.handle(try handler.decode(record), record: record)
+            await handler.core.waitForPublishes()
         }
     }
 

@@ -1,0 +1,118 @@
+import Foundation
+import Ledger
+import Logging
+import Metrics
+import Synchronization
+
+/// Publishes events the ledger already holds without making the record that caused them wait
+/// for the broker, and marks them published in batches.
+///
+/// The events are handed to the publisher at once and in order (a group's events keep their
+/// order); the record is then finished and its offset may be committed before the broker
+/// acknowledges. Nothing is lost by that: the events are in the outbox until marked, and the
+/// outbox relay of any worker publishes what a crash or an outage left behind (same ids, so a
+/// consumer sees at most a duplicate it can drop).
+final class BackgroundPublishing: Sendable {
+    private struct State {
+        /// Batches handed to the publisher and not yet reported.
+        var unacknowledged = 0
+        /// Acknowledged event ids not yet marked published.
+        var toMark: [String] = []
+        var marking = false
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+
+        var isIdle: Bool { unacknowledged == 0 && toMark.isEmpty && !marking }
+    }
+
+    private let publisher: any EventPublisher
+    private let store: any LedgerStore
+    private let now: @Sendable () -> Date
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(publisher: any EventPublisher, store: any LedgerStore, now: @escaping @Sendable () -> Date, logger: Logger) {
+        self.publisher = publisher
+        self.store = store
+        self.now = now
+        self.logger = logger
+    }
+
+    /// Hands `events` (already written to the outbox) to the publisher and returns.
+    func start(_ events: [OutboxEvent]) {
+        guard !events.isEmpty else { return }
+        state.withLock { $0.unacknowledged += 1 }
+        let ids = events.map(\.id)
+        publisher.enqueue(events) { [self] error in
+            if let error {
+                Counter(label: MetricName.publishFailures).increment()
+                logger.warning(
+                    "publishing events failed; the outbox relay will publish them",
+                    metadata: [LogKey.error: "\(error)", "count": "\(ids.count)"])
+            }
+            acknowledged(error == nil ? ids : [])
+        }
+    }
+
+    /// Waits until every started batch is acknowledged (or failed) and marked.
+    func waitUntilIdle() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = state.withLock { state -> Bool in
+                if state.isIdle { return true }
+                state.idleWaiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
+
+    private func acknowledged(_ ids: [String]) {
+        let (startMarking, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+            state.unacknowledged -= 1
+            state.toMark += ids
+            if !state.marking, !state.toMark.isEmpty {
+                state.marking = true
+                return (true, [])
+            }
+            return (false, Self.takeWaitersIfIdle(&state))
+        }
+        for waiter in waiters { waiter.resume() }
+        if startMarking { Task { await self.markLoop() } }
+    }
+
+    /// One ledger write per round for every id acknowledged since the last one.
+    private func markLoop() async {
+        while true {
+            let ids = state.withLock { state -> [String] in
+                defer { state.toMark.removeAll(keepingCapacity: true) }
+                return state.toMark
+            }
+            if ids.isEmpty { break }
+            do {
+                try await store.markPublished(ids, at: now())
+            } catch {
+                // Left unmarked, the relay publishes them once more (same ids).
+                logger.warning(
+                    "marking events published failed", metadata: [LogKey.error: "\(error)", "count": "\(ids.count)"])
+            }
+        }
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.marking = false
+            return Self.takeWaitersIfIdle(&state)
+        }
+        for waiter in waiters { waiter.resume() }
+        // An acknowledgement that arrived between the last take and `marking = false` found
+        // `marking` still set and left its ids: take them now.
+        let more = state.withLock { state -> Bool in
+            guard !state.marking, !state.toMark.isEmpty else { return false }
+            state.marking = true
+            return true
+        }
+        if more { await markLoop() }
+    }
+
+    private static func takeWaitersIfIdle(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+        guard state.isIdle else { return [] }
+        defer { state.idleWaiters.removeAll() }
+        return state.idleWaiters
+    }
+}
