@@ -1,6 +1,7 @@
 import CRdKafka
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 @testable import KafkaClient
@@ -110,6 +111,24 @@ import Testing
         #expect(ContinuousClock.now - start >= .milliseconds(200))
         try producer.flush(timeout: .seconds(5))
         #expect(producer.inFlightCount == 0)
+    }
+
+    @Test func enqueuedRecordsKeepTheirOrderAndEachIsReportedOnce() async throws {
+        let kafka = try EmbeddedKafka(logger: KafkaTestSupport.logger)
+        let topic = KafkaTestSupport.unique("order")
+        try kafka.createTopic(topic, partitions: 1)
+        let producer = try KafkaTestSupport.producer(kafka)
+        let offsets = Mutex<[Int: Int64]>([:])
+        for index in 0..<200 {
+            try producer.enqueue(topic: topic, key: Array("k".utf8), value: [UInt8(index % 256)]) { result in
+                guard case .success(let delivery) = result else { return }
+                offsets.withLock { #expect($0.updateValue(delivery.offset, forKey: index) == nil) }
+            }
+        }
+        try producer.flush(timeout: .seconds(10))
+        let reported = offsets.withLock { $0 }
+        #expect(reported.count == 200)
+        #expect((0..<200).map { reported[$0] } == (0..<200).map { Optional(Int64($0)) })
     }
 }
 

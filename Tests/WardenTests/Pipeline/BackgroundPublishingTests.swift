@@ -1,0 +1,84 @@
+import Foundation
+import Ledger
+import Logging
+import Synchronization
+import Testing
+
+@testable import Warden
+
+/// Events written to the outbox are handed to the publisher in order without waiting, marked
+/// published once acknowledged, and left in the outbox for the relay when the publish fails.
+@Suite struct BackgroundPublishingTests {
+    /// Holds each batch's completion until the test releases it.
+    final class HeldPublisher: EventPublisher {
+        let batches = Mutex<[(events: [OutboxEvent], completion: @Sendable ((any Error)?) -> Void)]>([])
+        func enqueue(_ events: [OutboxEvent], completion: @escaping @Sendable ((any Error)?) -> Void) {
+            batches.withLock { $0.append((events, completion)) }
+        }
+        func release(_ index: Int, error: (any Error)? = nil) {
+            let completion = batches.withLock { $0[index].completion }
+            completion(error)
+        }
+        var handedOver: [String] { batches.withLock { $0.flatMap { $0.events.map(\.id) } } }
+    }
+
+    struct BrokerDown: Error {}
+
+    static let time = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func events(_ ids: [String]) -> [OutboxEvent] {
+        ids.map { OutboxEvent(id: $0, topic: "moderation.flags", key: "g-1", payload: Array($0.utf8), createdAt: time) }
+    }
+
+    static func outbox(_ ids: [String], store: SQLiteLedgerStore) async throws -> [OutboxEvent] {
+        let events = events(ids)
+        #expect(try await store.write(LedgerChange(flag: nil, expectedVersion: nil, events: events)) == .applied)
+        return events
+    }
+
+    static func unpublished(_ store: SQLiteLedgerStore) async throws -> [String] {
+        try await store.pendingOutbox(createdBefore: time.addingTimeInterval(60), limit: 100).map(\.id).sorted()
+    }
+
+    @Test func marksPublishedOnlyAfterTheAcknowledgement() async throws {
+        let store = try SQLiteLedgerStore(path: ":memory:", logger: Logger(label: "test"))
+        try await store.migrate()
+        let publisher = HeldPublisher()
+        let publishing = BackgroundPublishing(
+            publisher: publisher, store: store, now: { Self.time }, logger: Logger(label: "test"))
+
+        publishing.start(try await Self.outbox(["e1", "e2"], store: store))
+        publishing.start(try await Self.outbox(["e3"], store: store))
+        // Handed over at once and in order, none acknowledged yet: all still in the outbox.
+        #expect(publisher.handedOver == ["e1", "e2", "e3"])
+        #expect(try await Self.unpublished(store) == ["e1", "e2", "e3"])
+
+        publisher.release(1)
+        publisher.release(0)
+        await publishing.waitUntilIdle()
+        #expect(try await Self.unpublished(store).isEmpty)
+    }
+
+    @Test func leavesFailedEventsToTheRelay() async throws {
+        let store = try SQLiteLedgerStore(path: ":memory:", logger: Logger(label: "test"))
+        try await store.migrate()
+        let publisher = HeldPublisher()
+        let publishing = BackgroundPublishing(
+            publisher: publisher, store: store, now: { Self.time }, logger: Logger(label: "test"))
+
+        publishing.start(try await Self.outbox(["ok"], store: store))
+        publishing.start(try await Self.outbox(["lost-1", "lost-2"], store: store))
+        publisher.release(0)
+        publisher.release(1, error: BrokerDown())
+        await publishing.waitUntilIdle()
+        #expect(try await Self.unpublished(store) == ["lost-1", "lost-2"])
+    }
+
+    @Test func isIdleWithNothingStarted() async throws {
+        let store = try SQLiteLedgerStore(path: ":memory:", logger: Logger(label: "test"))
+        let publishing = BackgroundPublishing(
+            publisher: HeldPublisher(), store: store, now: { Self.time }, logger: Logger(label: "test"))
+        publishing.start([])
+        await publishing.waitUntilIdle()
+    }
+}
