@@ -100,7 +100,14 @@ extension WorkerPool {
         var previousDelay: Duration?
         while true {
             do {
-                try await handler.handle(message, record: record)
+                if let timeout = configuration.handlerTimeout {
+                    let handler = self.handler
+                    try await AttemptDeadline.run(timeout: timeout, clock: clock) {
+                        try await handler.handle(message, record: record)
+                    }
+                } else {
+                    try await handler.handle(message, record: record)
+                }
                 metrics.with(record.topic) { $0.handled.increment() }
                 return true
             } catch {

@@ -23,6 +23,9 @@ public struct WorkerPoolConfiguration: Sendable, Hashable {
     /// How long a revoked partition's running records may finish before they are abandoned
     /// (they are then redelivered to the partition's next owner).
     public var revokeTimeout: Duration
+    /// Longest one handler attempt may run before it counts as a retriable failure
+    /// (`HandlerTimedOut`) and the record is retried; nil: no limit.
+    public var handlerTimeout: Duration?
     /// How long a graceful shutdown waits for running records before abandoning them.
     public var shutdownTimeout: Duration
     /// How long shutdown waits for the DLQ producer to deliver.
@@ -33,7 +36,7 @@ public struct WorkerPoolConfiguration: Sendable, Hashable {
         maxConcurrency: Int = 64, pollBatchSize: Int = 500, pollTimeout: Duration = .milliseconds(100),
         retryPolicy: RetryPolicy = RetryPolicy(),
         deadLetterBackoff: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(100), maxDelay: .seconds(5)),
-        revokeTimeout: Duration = .seconds(10), shutdownTimeout: Duration = .seconds(30),
+        revokeTimeout: Duration = .seconds(10), handlerTimeout: Duration? = nil, shutdownTimeout: Duration = .seconds(30),
         flushTimeout: Duration = .seconds(10)
     ) {
         self.topics = topics
@@ -46,6 +49,7 @@ public struct WorkerPoolConfiguration: Sendable, Hashable {
         self.retryPolicy = retryPolicy
         self.deadLetterBackoff = deadLetterBackoff
         self.revokeTimeout = revokeTimeout
+        self.handlerTimeout = handlerTimeout
         self.shutdownTimeout = shutdownTimeout
         self.flushTimeout = flushTimeout
     }

@@ -28,6 +28,11 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     var violationShare = 0.01
     @Option(help: "Share of messages from private chats (skipped unread).")
     var privateShare = 0.05
+    @Option(
+        help:
+            "Filler bytes added to every record in a field the contract does not define. A mock partition keeps ~5 MiB and scans its record batches linearly on every fetch, so bigger records bound that scan in long runs."
+    )
+    var recordPadding = 0
     @Option(help: "Messages/s in the latency phase.")
     var rate = 10_000.0
     @Option(help: "Seconds of the latency phase (0 skips it).")
@@ -70,7 +75,8 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         let config = try await workerConfiguration(bootstrapServers)
         try createTopics(config.topics, embedded: embedded)
         let traffic = PipelineTraffic(
-            seed: 7, groups: groups, privateShare: privateShare, violationShare: violationShare)
+            seed: 7, groups: groups, privateShare: privateShare, violationShare: violationShare,
+            paddingBytes: recordPadding)
         let producer = try KafkaProducer(
             configuration: KafkaConfiguration(
                 bootstrapServers: bootstrapServers,

@@ -10,13 +10,16 @@ struct PipelineTraffic: Sendable {
     let groups: Int
     let privateShare: Double
     let violationShare: Double
+    /// Filler bytes per record (see `LoadTraffic`).
+    var paddingBytes = 0
 
     /// Produces `count` messages as fast as the producer takes them; returns how many violate.
     func produceAll(count: Int, prefix: String, topic: String, producer: KafkaProducer) async throws -> (
         violating: Int, seconds: Double
     ) {
         var traffic = LoadTraffic(
-            seed: seed, groups: groups, privateShare: privateShare, violationShare: violationShare)
+            seed: seed, groups: groups, privateShare: privateShare, violationShare: violationShare,
+            paddingBytes: paddingBytes)
         let start = ContinuousClock.now
         var violating = 0
         var sent = 0
@@ -42,7 +45,8 @@ struct PipelineTraffic: Sendable {
         count: Int, rate: Double, prefix: String, topic: String, producer: KafkaProducer, flags: FlagReader
     ) async throws -> (violating: Int, seconds: Double) {
         var traffic = LoadTraffic(
-            seed: seed &+ 1, groups: groups, privateShare: privateShare, violationShare: violationShare)
+            seed: seed &+ 1, groups: groups, privateShare: privateShare, violationShare: violationShare,
+            paddingBytes: paddingBytes)
         let start = ContinuousClock.now
         let acknowledged = ProgressCounter(target: count)
         let failures = ProgressCounter(target: .max)

@@ -231,6 +231,33 @@ import Testing
         await running.cancel()
     }
 
+    @Test func anAttemptPastTheHandlerTimeoutIsRetriedAndThePartitionMovesOn() async throws {
+        let source = InMemorySource()
+        source.append(topic: "in", partition: 0, keys: ["g", "g"])
+        let attempts = Probe(0)
+        let handled = Probe(Handled())
+        // The first attempt hangs in a call that ignores cancellation, as a lost connection can.
+        let stuck = Probe<CheckedContinuation<Void, Never>?>(nil)
+        let pool = makePool(source, configure: { $0.handlerTimeout = .milliseconds(50) }) { record in
+            let attempt = attempts.update { count -> Int in
+                count += 1
+                return count
+            }
+            if attempt == 1 {
+                await withCheckedContinuation { continuation in stuck.update { $0 = continuation } }
+            }
+            handled.update { $0.records.append((record.partition, record.offset, record.valueText)) }
+        }
+        let running = RunningPool(pool)
+        source.rebalance(.assign([p0]))
+        try await handled.wait("both records handled") { $0.records.count == 2 }
+        try await running.shutDown()
+        #expect(handled.value.records.map(\.offset) == [0, 1])
+        #expect(attempts.value == 3, "the first record took two attempts, the second one")
+        #expect(source.observed.value.committed == [p0: 2])
+        stuck.value?.resume()
+    }
+
     @Test func lostPartitionsAreDroppedWithoutCommitting() async throws {
         let source = InMemorySource()
         source.append(topic: "in", partition: 0, keys: ["a", "b", "c"])

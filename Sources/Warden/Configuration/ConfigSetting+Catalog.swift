@@ -35,6 +35,10 @@ extension ConfigSetting {
         .init(
             "pool.revoke_timeout", .duration, default: "10s",
             "How long a revoked partition's in-flight records may finish before they are abandoned."),
+        .init(
+            "pool.handler_timeout", .duration, default: "60s",
+            "Longest one attempt at a record may take (ledger, broker) before it is retried: a dependency that"
+                + " hangs costs a retry, not a stalled partition."),
         // Ledger
         .init(
             "ledger.url", .string, default: "sqlite://groupwarden.db",

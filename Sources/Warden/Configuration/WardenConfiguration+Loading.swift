@@ -34,7 +34,8 @@ extension WardenConfiguration {
         pool = Pool(
             maxInFlight: try values.integer("pool.max_in_flight"), maxAttempts: try values.integer("pool.max_attempts"),
             retryBase: try values.duration("pool.retry_base"), retryMax: try values.duration("pool.retry_max"),
-            revokeTimeout: try values.duration("pool.revoke_timeout"))
+            revokeTimeout: try values.duration("pool.revoke_timeout"),
+            handlerTimeout: try values.duration("pool.handler_timeout"))
         let ledgerURL = try values.string("ledger.url")
         guard
             ledgerURL.hasPrefix("sqlite:") || ledgerURL.hasPrefix("postgres://") || ledgerURL.hasPrefix("postgresql://")

@@ -37,6 +37,7 @@ public struct WardenConfiguration: Sendable, Equatable {
         public var retryBase: Duration
         public var retryMax: Duration
         public var revokeTimeout: Duration
+        public var handlerTimeout: Duration
     }
 
     public struct LedgerSettings: Sendable, Equatable {

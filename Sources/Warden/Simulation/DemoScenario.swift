@@ -102,11 +102,14 @@ public struct DemoScenario: Sendable {
         self.messages = messages
     }
 
-    static func json(id: String, group: Group, sender: String, text: String, sentAt: Date) -> [UInt8] {
+    static func json(
+        id: String, group: Group, sender: String, text: String, sentAt: Date, padding: String? = nil
+    ) -> [UInt8] {
         PlatformMessageJSON(
             messageID: id, groupID: group.id, senderID: sender, sentAt: RFC3339.format(sentAt), text: text,
             group: .init(
-                ownerID: group.ownerID, adminIDs: group.adminIDs, memberCount: group.memberCount, kind: group.kind)
+                ownerID: group.ownerID, adminIDs: group.adminIDs, memberCount: group.memberCount, kind: group.kind),
+            padding: padding
         ).bytes()
     }
 }

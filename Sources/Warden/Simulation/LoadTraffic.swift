@@ -20,9 +20,15 @@ public struct LoadTraffic: Sendable {
     private let groupChatCount: Int
     private let privateShare: Double
     private let violationShare: Double
+    /// Filler in a field the contract does not define (ignored by the decoder, parsed all the
+    /// same), so that records reach a given size.
+    private let padding: String?
 
-    /// `groups` group chats plus one private chat per twenty groups.
-    public init(seed: UInt64, groups groupCount: Int, privateShare: Double, violationShare: Double) {
+    /// `groups` group chats plus one private chat per twenty groups; `paddingBytes` > 0 adds a
+    /// filler field of that many bytes to every record.
+    public init(
+        seed: UInt64, groups groupCount: Int, privateShare: Double, violationShare: Double, paddingBytes: Int = 0
+    ) {
         random = SplitMix64(seed: seed)
         let sizes = [3, 8, 12, 25, 40, 60, 120, 300, 500]
         var groups = (0..<max(1, groupCount)).map { index in
@@ -40,6 +46,7 @@ public struct LoadTraffic: Sendable {
         self.groups = groups
         self.privateShare = privateShare
         self.violationShare = violationShare
+        self.padding = paddingBytes > 0 ? String(repeating: "x", count: paddingBytes) : nil
     }
 
     /// The next message, with the given id and send time.
@@ -62,7 +69,8 @@ public struct LoadTraffic: Sendable {
         let sender = "load-user-\(random.next() % 10_000)"
         return Message(
             id: id, key: Array(group.id.utf8),
-            json: DemoScenario.json(id: id, group: group, sender: sender, text: text, sentAt: sentAt),
+            json: DemoScenario.json(
+                id: id, group: group, sender: sender, text: text, sentAt: sentAt, padding: padding),
             violates: violates)
     }
 

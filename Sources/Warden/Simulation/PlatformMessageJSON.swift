@@ -31,9 +31,13 @@ struct PlatformMessageJSON: Encodable {
     var sentAt: String
     var text: String
     var group: GroupInfo
+    /// A field the contract does not define (left out when nil), for load tests that need
+    /// records of a given size.
+    var padding: String?
 
     enum CodingKeys: String, CodingKey {
         case messageID = "message_id", groupID = "group_id", senderID = "sender_id", sentAt = "sent_at", text, group
+        case padding = "x_load_padding"
     }
 
     static let encoder: JSONEncoder = {
