@@ -36,7 +36,8 @@ public struct WorkerPoolConfiguration: Sendable, Hashable {
         maxConcurrency: Int = 64, pollBatchSize: Int = 500, pollTimeout: Duration = .milliseconds(100),
         retryPolicy: RetryPolicy = RetryPolicy(),
         deadLetterBackoff: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(100), maxDelay: .seconds(5)),
-        revokeTimeout: Duration = .seconds(10), handlerTimeout: Duration? = nil, shutdownTimeout: Duration = .seconds(30),
+        revokeTimeout: Duration = .seconds(10), handlerTimeout: Duration? = nil,
+        shutdownTimeout: Duration = .seconds(30),
         flushTimeout: Duration = .seconds(10)
     ) {
         self.topics = topics

@@ -38,7 +38,7 @@ extension ConfigSetting {
         .init(
             "pool.handler_timeout", .duration, default: "60s",
             "Longest one attempt at a record may take (ledger, broker) before it is retried: a dependency that"
-                + " hangs costs a retry, not a stalled partition. 0s: no limit."),
+                + " hangs costs a retry, not a stalled partition."),
         // Ledger
         .init(
             "ledger.url", .string, default: "sqlite://groupwarden.db",

@@ -23,6 +23,6 @@ extension WardenConfiguration {
         WorkerPoolConfiguration(
             topics: [topic], deadLetterTopic: topics.dlq, maxInFlight: pool.maxInFlight,
             retryPolicy: RetryPolicy(maxAttempts: pool.maxAttempts, baseDelay: pool.retryBase, maxDelay: pool.retryMax),
-            revokeTimeout: pool.revokeTimeout, handlerTimeout: pool.handlerTimeout > .zero ? pool.handlerTimeout : nil)
+            revokeTimeout: pool.revokeTimeout, handlerTimeout: pool.handlerTimeout)
     }
 }
