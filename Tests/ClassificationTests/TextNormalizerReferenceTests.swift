@@ -13,20 +13,8 @@ import Testing
         "е", "ο", "ⓦ", "🅦", "𝟏", "ǔ", "ß", "ｶ", "한", "\u{00AD}",
     ]
 
-    /// A deterministic generator (SplitMix64), so a failure names a reproducible text.
-    private struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private static func texts(count: Int) -> [String] {
-        var random = SplitMix(state: 20_261_127)
+        var random = SeededGenerator(state: 20_261_127)  // seeded: a failure names a reproducible text
         return (0..<count).map { _ in
             var text = ""
             for _ in 0..<Int(random.next() % 24) {

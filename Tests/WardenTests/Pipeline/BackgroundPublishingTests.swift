@@ -36,16 +36,21 @@ import Testing
         return events
     }
 
-    static func unpublished(_ store: SQLiteLedgerStore) async throws -> [String] {
-        try await store.pendingOutbox(createdBefore: time.addingTimeInterval(60), limit: 100).map(\.id).sorted()
-    }
-
-    @Test func marksPublishedOnlyAfterTheAcknowledgement() async throws {
+    static func makePublishing() async throws -> (SQLiteLedgerStore, HeldPublisher, BackgroundPublishing) {
         let store = try SQLiteLedgerStore(path: ":memory:", logger: Logger(label: "test"))
         try await store.migrate()
         let publisher = HeldPublisher()
         let publishing = BackgroundPublishing(
             publisher: publisher, store: store, now: { Self.time }, logger: Logger(label: "test"))
+        return (store, publisher, publishing)
+    }
+
+    static func unpublished(_ store: SQLiteLedgerStore) async throws -> [String] {
+        try await store.pendingOutbox(createdBefore: time.addingTimeInterval(60), limit: 100).map(\.id).sorted()
+    }
+
+    @Test func marksPublishedOnlyAfterTheAcknowledgement() async throws {
+        let (store, publisher, publishing) = try await Self.makePublishing()
 
         publishing.start(try await Self.outbox(["e1", "e2"], store: store))
         publishing.start(try await Self.outbox(["e3"], store: store))
@@ -60,11 +65,7 @@ import Testing
     }
 
     @Test func leavesFailedEventsToTheRelay() async throws {
-        let store = try SQLiteLedgerStore(path: ":memory:", logger: Logger(label: "test"))
-        try await store.migrate()
-        let publisher = HeldPublisher()
-        let publishing = BackgroundPublishing(
-            publisher: publisher, store: store, now: { Self.time }, logger: Logger(label: "test"))
+        let (store, publisher, publishing) = try await Self.makePublishing()
 
         publishing.start(try await Self.outbox(["ok"], store: store))
         publishing.start(try await Self.outbox(["lost-1", "lost-2"], store: store))
@@ -75,9 +76,7 @@ import Testing
     }
 
     @Test func isIdleWithNothingStarted() async throws {
-        let store = try SQLiteLedgerStore(path: ":memory:", logger: Logger(label: "test"))
-        let publishing = BackgroundPublishing(
-            publisher: HeldPublisher(), store: store, now: { Self.time }, logger: Logger(label: "test"))
+        let (_, _, publishing) = try await Self.makePublishing()
         publishing.start([])
         await publishing.waitUntilIdle()
     }
