@@ -97,6 +97,15 @@ struct ChaosRun {
             var audit = try await collector.audit(
                 sent: driver.sent.withLock { $0 }, groups: traffic.groups.map(\.id), store: store)
             audit.forgedActions = driver.forged.withLock { $0 }
+            if options.broker == "tansu-s3" {
+                // This broker loses acknowledged records when killed: a refusal the worker saw
+                // acknowledged but the DLQ no longer holds is the broker's loss.
+                let offsets = driver.forgedOffsets.withLock { $0 }
+                let acknowledged = DeadLetterLogScan(
+                    paths: fleet.logPaths, topic: topics.actions, reason: "bad_signature"
+                ).acknowledged()
+                audit.refusalsAcknowledgedButLost = Set(acknowledged.compactMap { offsets[$0] })
+            }
             audit.impostor = TrafficDriver.impostor
             report = audit.report()
         } catch {

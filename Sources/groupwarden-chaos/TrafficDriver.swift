@@ -18,6 +18,8 @@ final class TrafficDriver: Sendable {
     let actionsSent = LockedBox(0)
     /// Harness ids of the forged actions sent.
     let forged = LockedBox<Set<String>>([])
+    /// Where each forged action landed in the actions topic ("partition:offset" → harness id).
+    let forgedOffsets = LockedBox<[String: String]>([:])
     static let impostor = "chaos-impostor"
 
     init(
@@ -143,8 +145,9 @@ final class TrafficDriver: Sendable {
         while true {
             let producer = self.producer
             do {
-                _ = try await producer.send(
+                let (partition, offset) = try await producer.send(
                     topic: topics.actions, key: Array(groupID.utf8), value: bytes, headers: headers)
+                if forged { forgedOffsets.withLock { $0["\(partition):\(offset)"] = claim.actionID } }
                 actionsSent.withLock { $0 += 1 }
                 return
             } catch {

@@ -82,6 +82,11 @@ public struct ChaosAudit: Sendable {
     /// Harness ids of forged actions (an impostor claiming the owner's role, signed with the
     /// wrong key): each must be refused into the dead-letter topic and resolve nothing.
     public var forgedActions: Set<String> = []
+    /// Harness ids of forged actions whose refusal a worker logged as acknowledged by the broker
+    /// (DLQ send done), for a broker that can lose acknowledged records (Tansu over S3, killed).
+    /// Such a dead letter missing from the topic is the broker's loss, counted apart, as for
+    /// input records the broker no longer holds; on other brokers it stays a failure.
+    public var refusalsAcknowledgedButLost: Set<String> = []
     /// The impostor's actor id.
     public var impostor = "chaos-impostor"
     public var now: Date
@@ -192,6 +197,8 @@ public struct ChaosAudit: Sendable {
         report.deadLettered = expectedDead.intersection(dead).count
         report.forgedActions = forgedActions.count
         report.forgedRefused = forgedActions.intersection(dead).count
+        report.forgedRefusalsLostByBroker = forgedActions.subtracting(dead)
+            .intersection(refusalsAcknowledgedButLost).count
         report.unexpectedDeadLetters = dead.subtracting(expectedDead).subtracting(forgedActions).count
         report.pendingOutbox = pendingOutbox
         return report

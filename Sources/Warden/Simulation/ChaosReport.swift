@@ -33,6 +33,9 @@ public struct ChaosReport: Sendable, Equatable {
     public var pendingOutbox = 0
     public var forgedActions = 0
     public var forgedRefused = 0
+    /// Forged actions refused and dead-lettered (the worker logged the broker's acknowledgement)
+    /// whose dead letter the broker then lost.
+    public var forgedRefusalsLostByBroker = 0
     public var resolvedByForgery = 0
     /// Flags with more than one distinct flag.resolved event (a replayed action applied twice).
     public var resolvedTwice = 0
@@ -65,7 +68,7 @@ public struct ChaosReport: Sendable, Equatable {
             ("expired deadlines still open", expiredDeadlinesOpen),
             ("malformed records not dead-lettered", expectedDeadLetters - deadLettered),
             ("unexpected dead letters", unexpectedDeadLetters), ("outbox events unpublished", pendingOutbox),
-            ("forged actions not refused", forgedActions - forgedRefused),
+            ("forged actions not refused", forgedActions - forgedRefused - forgedRefusalsLostByBroker),
             ("flags resolved by a forged action", resolvedByForgery), ("flags resolved twice", resolvedTwice),
         ].filter { $0.1 != 0 }
     }
@@ -82,7 +85,7 @@ public struct ChaosReport: Sendable, Equatable {
             "flag.raised: exactly once \(flagsRaisedOnce), never \(flagsNotRaised), twice or more \(flagsRaisedTwice), without a flag \(raisedWithoutFlag); redelivered copies (same id) \(redeliveredEvents)",
             "escalations: \(escalations) in the ledger, published exactly once \(escalationsPublishedOnce), never \(escalationsNotPublished), twice or more \(escalationsPublishedTwice), events without a step \(escalationEventsWithoutStep), doubled in the ledger \(escalatedTwiceInLedger)",
             "deadlines: expired and still open \(expiredDeadlinesOpen)",
-            "actions: forged \(forgedActions), refused into the DLQ \(forgedRefused), flags resolved by a forgery \(resolvedByForgery), resolved twice (replays applied) \(resolvedTwice)",
+            "actions: forged \(forgedActions), refused into the DLQ \(forgedRefused) (refused but the dead letter lost by the broker \(forgedRefusalsLostByBroker)), flags resolved by a forgery \(resolvedByForgery), resolved twice (replays applied) \(resolvedTwice)",
             "dead letters: expected \(expectedDeadLetters), found \(deadLettered), unexpected \(unexpectedDeadLetters); outbox unpublished \(pendingOutbox)",
             "ledger statuses: "
                 + statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),

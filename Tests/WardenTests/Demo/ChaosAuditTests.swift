@@ -151,6 +151,21 @@ import Testing
             ])
     }
 
+    @Test func aRefusalWhoseDeadLetterTheBrokerLostIsCountedApartOnlyWhenAcknowledged() {
+        var audit = Self.cleanRun()
+        audit.forgedActions = ["forged-1", "forged-2", "forged-3"]
+        audit.deadLetters = ["bad", "forged-1"]
+        // forged-2's refusal was acknowledged to a worker, then lost; forged-3 has no such evidence.
+        audit.refusalsAcknowledgedButLost = ["forged-2"]
+        let report = audit.report()
+        #expect(report.forgedRefused == 1)
+        #expect(report.forgedRefusalsLostByBroker == 1)
+        #expect(report.failures.map(\.check) == ["forged actions not refused"])
+
+        audit.deadLetters.append("forged-3")
+        #expect(audit.report().passed, "\(audit.report().failures)")
+    }
+
     @Test func chaosTrafficIsSeededAndItsGroundTruthMatchesItsRecords() throws {
         var first = ChaosTraffic(seed: 9, groups: 10, malformedShare: 0.05)
         var second = ChaosTraffic(seed: 9, groups: 10, malformedShare: 0.05)
