@@ -197,7 +197,8 @@ public struct ChaosAudit: Sendable {
         report.deadLettered = expectedDead.intersection(dead).count
         report.forgedActions = forgedActions.count
         report.forgedRefused = forgedActions.intersection(dead).count
-        report.forgedRefusalsLostByBroker = forgedActions.subtracting(dead)
+        report.forgedRefusalsLostByBroker =
+            forgedActions.subtracting(dead)
             .intersection(refusalsAcknowledgedButLost).count
         report.unexpectedDeadLetters = dead.subtracting(expectedDead).subtracting(forgedActions).count
         report.pendingOutbox = pendingOutbox
