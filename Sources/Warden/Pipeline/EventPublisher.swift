@@ -38,7 +38,7 @@ public struct KafkaEventPublisher: EventPublisher {
     public func enqueue(_ events: [OutboxEvent], completion: @escaping @Sendable ((any Error)?) -> Void) {
         guard !events.isEmpty else { return completion(nil) }
         let tally = DeliveryTally(expected: events.count, completion: completion)
-        for event in events {
+        for (index, event) in events.enumerated() {
             do {
                 try producer.enqueue(
                     topic: event.topic, key: Array(event.key.utf8), value: event.payload,
@@ -49,11 +49,9 @@ public struct KafkaEventPublisher: EventPublisher {
             } catch {
                 // Not taken (e.g. the local queue is full): the later events would overtake it, so
                 // stop here; the outbox relay publishes the rest in order.
-                let unsent = events.count - tally.enqueued
-                tally.record(reporting(error), count: unsent)
+                tally.record(reporting(error), count: events.count - index)
                 return
             }
-            tally.markEnqueued()
         }
     }
 
@@ -68,7 +66,6 @@ public struct KafkaEventPublisher: EventPublisher {
 final class DeliveryTally: Sendable {
     private struct State {
         var outstanding: Int
-        var enqueued = 0
         var firstError: (any Error)?
     }
 
@@ -79,11 +76,6 @@ final class DeliveryTally: Sendable {
         state = Mutex(State(outstanding: expected))
         self.completion = completion
     }
-
-    /// Events handed to the transport so far.
-    var enqueued: Int { state.withLock { $0.enqueued } }
-
-    func markEnqueued() { state.withLock { $0.enqueued += 1 } }
 
     func record(_ error: (any Error)?, count: Int = 1) {
         let done = state.withLock { state -> (any Error)?? in
