@@ -79,14 +79,22 @@ final class BackgroundPublishing: Sendable {
         if startMarking { Task { await self.markLoop() } }
     }
 
-    /// One ledger write per round for every id acknowledged since the last one.
+    /// One ledger write per round for every id acknowledged since the last one; stops, in the
+    /// same critical section that finds nothing left, so no acknowledgement is left unmarked.
     private func markLoop() async {
         while true {
-            let ids = state.withLock { state -> [String] in
+            let (ids, waiters) = state.withLock { state -> ([String], [CheckedContinuation<Void, Never>]) in
+                if state.toMark.isEmpty {
+                    state.marking = false
+                    return ([], Self.takeWaitersIfIdle(&state))
+                }
                 defer { state.toMark.removeAll(keepingCapacity: true) }
-                return state.toMark
+                return (state.toMark, [])
             }
-            if ids.isEmpty { break }
+            if ids.isEmpty {
+                for waiter in waiters { waiter.resume() }
+                return
+            }
             do {
                 try await store.markPublished(ids, at: now())
             } catch {
@@ -95,19 +103,6 @@ final class BackgroundPublishing: Sendable {
                     "marking events published failed", metadata: [LogKey.error: "\(error)", "count": "\(ids.count)"])
             }
         }
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.marking = false
-            return Self.takeWaitersIfIdle(&state)
-        }
-        for waiter in waiters { waiter.resume() }
-        // An acknowledgement that arrived between the last take and `marking = false` found
-        // `marking` still set and left its ids: take them now.
-        let more = state.withLock { state -> Bool in
-            guard !state.marking, !state.toMark.isEmpty else { return false }
-            state.marking = true
-            return true
-        }
-        if more { await markLoop() }
     }
 
     private static func takeWaitersIfIdle(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
