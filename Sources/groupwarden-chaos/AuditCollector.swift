@@ -43,6 +43,28 @@ struct AuditCollector {
         return records
     }
 
+    /// The events the ledger records as acknowledged by the broker, at the acknowledged position.
+    func acknowledgedEvents(store: any LedgerStore) async throws -> [ChaosAudit.Event] {
+        try await store.deliveredEvents(limit: 10_000_000).compactMap { delivered in
+            Self.event(
+                delivered.event.payload,
+                at: ChaosAudit.Position(
+                    topic: delivered.event.topic, partition: delivered.delivery.partition,
+                    offset: delivered.delivery.offset))
+        }
+    }
+
+    /// A CloudEvent's id, type and the flag fields the audit compares.
+    static func event(_ bytes: [UInt8], at position: ChaosAudit.Position) -> ChaosAudit.Event? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+            let id = object["id"] as? String, let type = object["type"] as? String
+        else { return nil }
+        let data = object["data"] as? [String: Any]
+        return ChaosAudit.Event(
+            id: id, type: type, flagID: data?["flag_id"] as? String, level: data?["level"] as? String,
+            reason: data?["reason"] as? String, position: position)
+    }
+
     /// The workers' committed next offset per input partition.
     func committedOffsets() async throws -> [Int32: Int64] {
         var consumerProperties = properties
@@ -71,14 +93,8 @@ struct AuditCollector {
                 if let id = record.header(ChaosTraffic.idHeader) { deadLetters.append(id) }
                 continue
             }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(record.value ?? [])) as? [String: Any],
-                let id = object["id"] as? String, let type = object["type"] as? String
-            else { continue }
-            let data = object["data"] as? [String: Any]
-            events.append(
-                .init(
-                    id: id, type: type, flagID: data?["flag_id"] as? String, level: data?["level"] as? String,
-                    reason: data?["reason"] as? String))
+            let position = ChaosAudit.Position(topic: record.topic, partition: record.partition, offset: record.offset)
+            if let event = Self.event(record.value ?? [], at: position) { events.append(event) }
         }
         var flags: [Flag] = []
         for group in groups { flags += try await store.flags(groupID: group) }

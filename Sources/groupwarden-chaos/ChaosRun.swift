@@ -105,6 +105,8 @@ struct ChaosRun {
                     paths: fleet.logPaths, topic: topics.actions, reason: "bad_signature"
                 ).acknowledged()
                 audit.refusalsAcknowledgedButLost = Set(acknowledged.compactMap { offsets[$0] })
+                // Likewise an output event the ledger records as acknowledged, at an offset.
+                audit.acknowledgedEvents = try await collector.acknowledgedEvents(store: store)
             }
             audit.impostor = TrafficDriver.impostor
             report = audit.report()

@@ -133,8 +133,18 @@ import Testing
         _ = try await store.write(change(decision))
         let pending = try await store.pendingOutbox(createdBefore: t0, limit: 10)
         #expect(pending.map(\.id) == decision.events.map(\.id))
-        try await store.markPublished(pending.map(\.id), at: t0)
+        let deliveries = pending.enumerated().map {
+            OutboxDelivery(eventID: $0.element.id, partition: 2, offset: 40 + Int64($0.offset))
+        }
+        try await store.markPublished(deliveries, at: t0)
         #expect(try await store.pendingOutbox(createdBefore: t0, limit: 10).isEmpty)
+        // The first acknowledgement is the one kept: a relayed copy does not move it.
+        try await store.markPublished(
+            pending.map { OutboxDelivery(eventID: $0.id, partition: 0, offset: 999) }, at: t0.addingTimeInterval(5))
+        let delivered = try await store.deliveredEvents(limit: 10)
+        #expect(delivered.map(\.delivery) == deliveries)
+        #expect(delivered.map(\.event) == pending)
+        #expect(delivered.allSatisfy { $0.publishedAt == t0 })
     }
 
     @Test(arguments: StoreKind.all)

@@ -69,12 +69,14 @@ import Testing
         let relay = OutboxRelay(store: store, grace: .seconds(2), now: { time.now }, logger: Logger(label: "t")) {
             events in
             published.withLock { $0 += events.map(\.id) }
+            return events.map { OutboxDelivery(eventID: $0.id, partition: 1, offset: 7) }
         }
         #expect(try await relay.relayOnce() == 0)  // still within the direct path's grace
         time.advance(3)
         #expect(try await relay.relayOnce() == 1)
         #expect(try await relay.relayOnce() == 0)
         #expect(published.withLock { $0 } == ["e1"])
+        #expect(try await store.deliveredEvents(limit: 5).map(\.delivery) == [OutboxDelivery(eventID: "e1", partition: 1, offset: 7)])
     }
 
     @Test func diligenceReportTellsInTimeFromNotActed() async throws {

@@ -195,12 +195,43 @@ public final class PostgresLedgerStore: LedgerStore {
         return events
     }
 
-    public func markPublished(_ ids: [String], at: Date) async throws {
-        guard !ids.isEmpty else { return }
+    public func markPublished(_ deliveries: [OutboxDelivery], at: Date) async throws {
+        guard !deliveries.isEmpty else { return }
         let time = at.timeIntervalSince1970
+        let ids = deliveries.map(\.eventID)
+        let partitions = deliveries.map(\.partition)
+        let offsets = deliveries.map(\.offset)
         try await client.query(
-            "UPDATE outbox SET published_at = \(time) WHERE event_id = ANY(\(ids)) AND published_at IS NULL",
+            """
+            UPDATE outbox SET published_at = \(time), delivered_partition = acknowledged.partition,
+                delivered_offset = acknowledged.position
+            FROM UNNEST(\(ids)::TEXT[], \(partitions)::INTEGER[], \(offsets)::BIGINT[])
+                AS acknowledged(event_id, partition, position)
+            WHERE outbox.event_id = acknowledged.event_id AND outbox.published_at IS NULL
+            """,
             logger: logger)
+    }
+
+    public func deliveredEvents(limit: Int) async throws -> [DeliveredEvent] {
+        var events: [DeliveredEvent] = []
+        let rows = try await client.query(
+            """
+            SELECT event_id, topic, event_key, payload, created_at, published_at, delivered_partition, delivered_offset
+            FROM outbox WHERE published_at IS NOT NULL AND delivered_offset IS NOT NULL
+            ORDER BY created_at, seq LIMIT \(limit)
+            """, logger: logger)
+        for try await (id, topic, key, payload, created, published, partition, offset) in rows.decode(
+            (String, String, String, ByteBuffer, Double, Double, Int32, Int64).self)
+        {
+            events.append(
+                DeliveredEvent(
+                    event: OutboxEvent(
+                        id: id, topic: topic, key: key, payload: Array(payload.readableBytesView),
+                        createdAt: Date(timeIntervalSince1970: created)),
+                    delivery: OutboxDelivery(eventID: id, partition: partition, offset: offset),
+                    publishedAt: Date(timeIntervalSince1970: published)))
+        }
+        return events
     }
 
     public func groupActivity(_ groupID: String) async throws -> GroupActivity? {

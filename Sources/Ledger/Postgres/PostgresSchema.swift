@@ -33,5 +33,12 @@ enum PostgresSchema {
                 "CREATE TABLE credit (user_id TEXT PRIMARY KEY, body BYTEA NOT NULL)",
             ]
         ),
+        (
+            "v3-outbox-delivery",
+            [
+                "ALTER TABLE outbox ADD COLUMN delivered_partition INTEGER",
+                "ALTER TABLE outbox ADD COLUMN delivered_offset BIGINT",
+            ]
+        ),
     ]
 }

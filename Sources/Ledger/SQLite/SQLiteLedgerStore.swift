@@ -200,13 +200,42 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
-    public func markPublished(_ ids: [String], at: Date) async throws {
-        guard !ids.isEmpty else { return }
+    public func markPublished(_ deliveries: [OutboxDelivery], at: Date) async throws {
+        guard !deliveries.isEmpty else { return }
         try await database.write { db in
-            for id in ids {
-                try db.execute(
-                    sql: "UPDATE outbox SET published_at = ? WHERE event_id = ? AND published_at IS NULL",
-                    arguments: [at.timeIntervalSince1970, id])
+            let statement = try db.cachedStatement(
+                sql: """
+                    UPDATE outbox SET published_at = ?, delivered_partition = ?, delivered_offset = ?
+                    WHERE event_id = ? AND published_at IS NULL
+                    """)
+            for delivery in deliveries {
+                try statement.execute(arguments: [
+                    at.timeIntervalSince1970, delivery.partition, delivery.offset, delivery.eventID,
+                ])
+            }
+        }
+    }
+
+    public func deliveredEvents(limit: Int) async throws -> [DeliveredEvent] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT event_id, topic, event_key, payload, created_at, published_at, delivered_partition,
+                        delivered_offset FROM outbox
+                    WHERE published_at IS NOT NULL AND delivered_offset IS NOT NULL ORDER BY created_at, rowid LIMIT ?
+                    """,
+                arguments: [limit]
+            ).map { row in
+                let id: String = row["event_id"]
+                return DeliveredEvent(
+                    event: OutboxEvent(
+                        id: id, topic: row["topic"], key: row["event_key"],
+                        payload: [UInt8]((row["payload"] as Data?) ?? Data()),
+                        createdAt: Date(timeIntervalSince1970: row["created_at"])),
+                    delivery: OutboxDelivery(
+                        eventID: id, partition: row["delivered_partition"], offset: row["delivered_offset"]),
+                    publishedAt: Date(timeIntervalSince1970: row["published_at"]))
             }
         }
     }

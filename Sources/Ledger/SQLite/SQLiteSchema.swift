@@ -46,6 +46,13 @@ enum SQLiteSchema {
                     CREATE TABLE credit (user_id TEXT PRIMARY KEY, body BLOB NOT NULL);
                     """)
         }
+        migrator.registerMigration("v3-outbox-delivery") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN delivered_partition INTEGER;
+                    ALTER TABLE outbox ADD COLUMN delivered_offset INTEGER;
+                    """)
+        }
         return migrator
     }
 }

@@ -6,7 +6,8 @@ import ServiceLifecycle
 /// the publish, a broker outage), then marks them published. At least once: ids are
 /// deterministic, so a duplicate is harmless.
 public final class OutboxRelay: Service {
-    public typealias Publisher = @Sendable ([OutboxEvent]) async throws -> Void
+    /// Publishes events and returns where the broker acknowledged each.
+    public typealias Publisher = @Sendable ([OutboxEvent]) async throws -> [OutboxDelivery]
 
     private let store: any LedgerStore
     private let publisher: Publisher
@@ -39,8 +40,8 @@ public final class OutboxRelay: Service {
         let cutoff = now().addingTimeInterval(-Double(grace.components.seconds))
         let pending = try await store.pendingOutbox(createdBefore: cutoff, limit: batchSize)
         guard !pending.isEmpty else { return 0 }
-        try await publisher(pending)
-        try await store.markPublished(pending.map(\.id), at: now())
+        let deliveries = try await publisher(pending)
+        try await store.markPublished(deliveries, at: now())
         logger.info("relayed outbox events", metadata: ["count": "\(pending.count)"])
         return pending.count
     }

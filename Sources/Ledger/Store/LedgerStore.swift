@@ -20,6 +20,33 @@ public struct OutboxEvent: Sendable, Hashable {
     }
 }
 
+/// Where the broker acknowledged an event: the ledger's record that the platform was told, and
+/// the position an auditor can look up in the topic.
+public struct OutboxDelivery: Sendable, Hashable {
+    public var eventID: String
+    public var partition: Int32
+    public var offset: Int64
+
+    public init(eventID: String, partition: Int32, offset: Int64) {
+        self.eventID = eventID
+        self.partition = partition
+        self.offset = offset
+    }
+}
+
+/// An outbox event marked published, with the acknowledgement that marked it.
+public struct DeliveredEvent: Sendable, Hashable {
+    public var event: OutboxEvent
+    public var delivery: OutboxDelivery
+    public var publishedAt: Date
+
+    public init(event: OutboxEvent, delivery: OutboxDelivery, publishedAt: Date) {
+        self.event = event
+        self.delivery = delivery
+        self.publishedAt = publishedAt
+    }
+}
+
 /// One atomic write: a flag change, the events it produced, the action that caused it, and the
 /// group's statistics. All or nothing.
 public struct LedgerChange: Sendable {
@@ -76,7 +103,11 @@ public protocol LedgerStore: Sendable {
     /// spins on flags another worker (or a failed handler) still holds.
     func nextDeadline() async throws -> Date?
     func pendingOutbox(createdBefore: Date, limit: Int) async throws -> [OutboxEvent]
-    func markPublished(_ ids: [String], at: Date) async throws
+    /// Marks events published at the position the broker acknowledged; the first
+    /// acknowledgement of an event is the one kept.
+    func markPublished(_ deliveries: [OutboxDelivery], at: Date) async throws
+    /// Published events with their acknowledged position, oldest first.
+    func deliveredEvents(limit: Int) async throws -> [DeliveredEvent]
     func groupActivity(_ groupID: String) async throws -> GroupActivity?
     func groupSnapshot(_ groupID: String) async throws -> GroupSnapshot?
     func saveGroupSnapshot(_ groupID: String, _ snapshot: GroupSnapshot) async throws

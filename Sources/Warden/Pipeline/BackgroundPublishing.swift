@@ -16,8 +16,8 @@ final class BackgroundPublishing: Sendable {
     private struct State {
         /// Batches handed to the publisher and not yet reported.
         var unacknowledged = 0
-        /// Acknowledged event ids not yet marked published.
-        var toMark: [String] = []
+        /// Acknowledged events not yet marked published.
+        var toMark: [OutboxDelivery] = []
         var marking = false
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -41,15 +41,17 @@ final class BackgroundPublishing: Sendable {
     func start(_ events: [OutboxEvent]) {
         guard !events.isEmpty else { return }
         state.withLock { $0.unacknowledged += 1 }
-        let ids = events.map(\.id)
-        publisher.enqueue(events) { [self] error in
-            if let error {
+        let count = events.count
+        publisher.enqueue(events) { [self] result in
+            switch result {
+            case .success(let deliveries): acknowledged(deliveries)
+            case .failure(let error):
                 Counter(label: MetricName.publishFailures).increment()
                 logger.warning(
                     "publishing events failed; the outbox relay will publish them",
-                    metadata: [LogKey.error: "\(error)", "count": "\(ids.count)"])
+                    metadata: [LogKey.error: "\(error)", "count": "\(count)"])
+                acknowledged([])
             }
-            acknowledged(error == nil ? ids : [])
         }
     }
 
@@ -65,10 +67,10 @@ final class BackgroundPublishing: Sendable {
         }
     }
 
-    private func acknowledged(_ ids: [String]) {
+    private func acknowledged(_ deliveries: [OutboxDelivery]) {
         let (startMarking, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
             state.unacknowledged -= 1
-            state.toMark += ids
+            state.toMark += deliveries
             if !state.marking, !state.toMark.isEmpty {
                 state.marking = true
                 return (true, [])
@@ -83,7 +85,8 @@ final class BackgroundPublishing: Sendable {
     /// same critical section that finds nothing left, so no acknowledgement is left unmarked.
     private func markLoop() async {
         while true {
-            let (ids, waiters) = state.withLock { state -> ([String], [CheckedContinuation<Void, Never>]) in
+            let (deliveries, waiters) = state.withLock {
+                state -> ([OutboxDelivery], [CheckedContinuation<Void, Never>]) in
                 if state.toMark.isEmpty {
                     state.marking = false
                     return ([], Self.takeWaitersIfIdle(&state))
@@ -91,16 +94,17 @@ final class BackgroundPublishing: Sendable {
                 defer { state.toMark.removeAll(keepingCapacity: true) }
                 return (state.toMark, [])
             }
-            if ids.isEmpty {
+            if deliveries.isEmpty {
                 for waiter in waiters { waiter.resume() }
                 return
             }
             do {
-                try await store.markPublished(ids, at: now())
+                try await store.markPublished(deliveries, at: now())
             } catch {
                 // Left unmarked, the relay publishes them once more (same ids).
                 logger.warning(
-                    "marking events published failed", metadata: [LogKey.error: "\(error)", "count": "\(ids.count)"])
+                    "marking events published failed",
+                    metadata: [LogKey.error: "\(error)", "count": "\(deliveries.count)"])
             }
         }
     }

@@ -8,17 +8,15 @@ import Synchronization
 /// order before it returns.
 public protocol EventPublisher: Sendable {
     /// Hands `events` to the transport, in order, and returns; `completion` is called once, with
-    /// nil when every event was acknowledged or with the first error.
-    func enqueue(_ events: [OutboxEvent], completion: @escaping @Sendable ((any Error)?) -> Void)
+    /// where the broker acknowledged each event, or with the first error.
+    func enqueue(_ events: [OutboxEvent], completion: @escaping @Sendable (Result<[OutboxDelivery], any Error>) -> Void)
 }
 
 extension EventPublisher {
     /// Publishes `events` and waits for every acknowledgement.
-    public func publish(_ events: [OutboxEvent]) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            enqueue(events) { error in
-                if let error { continuation.resume(throwing: error) } else { continuation.resume() }
-            }
+    public func publish(_ events: [OutboxEvent]) async throws -> [OutboxDelivery] {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(events) { continuation.resume(with: $0) }
         }
     }
 }
@@ -35,8 +33,10 @@ public struct KafkaEventPublisher: EventPublisher {
         self.onFatal = onFatal
     }
 
-    public func enqueue(_ events: [OutboxEvent], completion: @escaping @Sendable ((any Error)?) -> Void) {
-        guard !events.isEmpty else { return completion(nil) }
+    public func enqueue(
+        _ events: [OutboxEvent], completion: @escaping @Sendable (Result<[OutboxDelivery], any Error>) -> Void
+    ) {
+        guard !events.isEmpty else { return completion(.success([])) }
         let tally = DeliveryTally(expected: events.count, completion: completion)
         for (index, event) in events.enumerated() {
             do {
@@ -44,7 +44,11 @@ public struct KafkaEventPublisher: EventPublisher {
                     topic: event.topic, key: Array(event.key.utf8), value: event.payload,
                     headers: [KafkaHeader(key: "ce_id", value: Array(event.id.utf8))]
                 ) { result in
-                    if case .failure(let error) = result { tally.record(reporting(error)) } else { tally.record(nil) }
+                    switch result {
+                    case .success(let position):
+                        tally.record(OutboxDelivery(eventID: event.id, partition: position.partition, offset: position.offset))
+                    case .failure(let error): tally.record(reporting(error))
+                    }
                 }
             } catch {
                 // Not taken (e.g. the local queue is full): the later events would overtake it, so
@@ -62,27 +66,40 @@ public struct KafkaEventPublisher: EventPublisher {
 }
 
 /// Counts the outcomes of one batch of events and calls its completion once, when the last
-/// one is in, with the first error seen.
+/// one is in: every acknowledgement, or the first error seen.
 final class DeliveryTally: Sendable {
     private struct State {
         var outstanding: Int
+        var deliveries: [OutboxDelivery] = []
         var firstError: (any Error)?
     }
 
     private let state: Mutex<State>
-    private let completion: @Sendable ((any Error)?) -> Void
+    private let completion: @Sendable (Result<[OutboxDelivery], any Error>) -> Void
 
-    init(expected: Int, completion: @escaping @Sendable ((any Error)?) -> Void) {
+    init(expected: Int, completion: @escaping @Sendable (Result<[OutboxDelivery], any Error>) -> Void) {
         state = Mutex(State(outstanding: expected))
         self.completion = completion
     }
 
-    func record(_ error: (any Error)?, count: Int = 1) {
-        let done = state.withLock { state -> (any Error)?? in
-            if state.firstError == nil, let error { state.firstError = error }
-            state.outstanding -= count
-            return state.outstanding == 0 ? .some(state.firstError) : .none
+    func record(_ delivery: OutboxDelivery) {
+        finish(count: 1) { $0.deliveries.append(delivery) }
+    }
+
+    func record(_ error: any Error, count: Int = 1) {
+        finish(count: count) { state in
+            if state.firstError == nil { state.firstError = error }
         }
-        if case .some(let error) = done { completion(error) }
+    }
+
+    private func finish(count: Int, _ update: (inout State) -> Void) {
+        let outcome = state.withLock { state -> Result<[OutboxDelivery], any Error>? in
+            update(&state)
+            state.outstanding -= count
+            guard state.outstanding == 0 else { return nil }
+            if let error = state.firstError { return .failure(error) }
+            return .success(state.deliveries)
+        }
+        if let outcome { completion(outcome) }
     }
 }

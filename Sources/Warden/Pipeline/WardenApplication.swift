@@ -93,8 +93,9 @@ public struct WardenApplication: Sendable {
         }
         services.append(
             OutboxRelay(store: store, logger: logger) { events in
-                try await publisher.publish(events)
+                let deliveries = try await publisher.publish(events)
                 Counter(label: MetricName.outboxRepublished).increment(by: events.count)
+                return deliveries
             })
         let probe = WorkerReadiness(store: store, consumers: consumers, now: now)
         services.append(HealthGauges(store: store, probe: probe, now: now))

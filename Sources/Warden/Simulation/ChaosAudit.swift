@@ -40,20 +40,39 @@ public struct ChaosAudit: Sendable {
         }
     }
 
-    /// One output event as read back (duplicates included).
+    /// Where a record sits in a topic.
+    public struct Position: Sendable, Hashable {
+        public var topic: String
+        public var partition: Int32
+        public var offset: Int64
+
+        public init(topic: String, partition: Int32, offset: Int64) {
+            self.topic = topic
+            self.partition = partition
+            self.offset = offset
+        }
+    }
+
+    /// One output event as read back (duplicates included), or as the ledger's outbox holds it
+    /// with the position the broker acknowledged.
     public struct Event: Sendable {
         public var id: String
         public var type: String
         public var flagID: String?
         public var level: String?
         public var reason: String?
+        public var position: Position?
 
-        public init(id: String, type: String, flagID: String?, level: String? = nil, reason: String? = nil) {
+        public init(
+            id: String, type: String, flagID: String?, level: String? = nil, reason: String? = nil,
+            position: Position? = nil
+        ) {
             self.id = id
             self.type = type
             self.flagID = flagID
             self.level = level
             self.reason = reason
+            self.position = position
         }
     }
 
@@ -87,6 +106,11 @@ public struct ChaosAudit: Sendable {
     /// Such a dead letter missing from the topic is the broker's loss, counted apart, as for
     /// input records the broker no longer holds; on other brokers it stays a failure.
     public var refusalsAcknowledgedButLost: Set<String> = []
+    /// Events the ledger records as acknowledged by the broker, with the acknowledged position,
+    /// for a broker that can lose acknowledged records (Tansu over S3, killed). A required event
+    /// missing from its topic but acknowledged here is the broker's loss, counted apart; on other
+    /// brokers this stays empty and a missing event stays a failure.
+    public var acknowledgedEvents: [Event] = []
     /// The impostor's actor id.
     public var impostor = "chaos-impostor"
     public var now: Date
@@ -149,8 +173,12 @@ public struct ChaosAudit: Sendable {
             default: break
             }
         }
+        let lostOutput = lostAcknowledgedEvents(seen: seenIDs, report: &report)
         for flagID in expectedFlags.keys {
             switch raisedIDs[flagID]?.count ?? 0 {
+            case 0 where lostOutput.raised.contains(flagID):
+                report.outputLostByBroker += 1
+                report.note("acknowledged events lost by the broker", [flagID + " flag.raised"])
             case 0:
                 report.flagsNotRaised += 1
                 report.note("flags not raised", [flagID])
@@ -183,7 +211,12 @@ public struct ChaosAudit: Sendable {
         report.escalations = ledgerSteps.count
         for key in ledgerSteps {
             switch escalationIDs[key]?.count ?? 0 {
-            case 0: report.escalationsNotPublished += 1
+            case 0 where lostOutput.escalationSteps.contains(key):
+                report.outputLostByBroker += 1
+                report.note("acknowledged events lost by the broker", [key])
+            case 0:
+                report.escalationsNotPublished += 1
+                report.note("escalations not published", [key])
             case 1: report.escalationsPublishedOnce += 1
             default: report.escalationsPublishedTwice += 1
             }
@@ -203,6 +236,28 @@ public struct ChaosAudit: Sendable {
         report.unexpectedDeadLetters = dead.subtracting(expectedDead).subtracting(forgedActions).count
         report.pendingOutbox = pendingOutbox
         return report
+    }
+
+    /// The acknowledged events no output topic holds now: the flags whose `flag.raised` and the
+    /// escalation steps whose `flag.escalated` they were. Counts, for the report, whether the
+    /// acknowledged position now holds another record (the broker reused the offset) or none.
+    private func lostAcknowledgedEvents(seen: Set<String>, report: inout ChaosReport)
+        -> (raised: Set<String>, escalationSteps: Set<String>)
+    {
+        var occupied: Set<Position> = []
+        for event in events { if let position = event.position { occupied.insert(position) } }
+        var raised: Set<String> = []
+        var steps: Set<String> = []
+        for event in acknowledgedEvents where !seen.contains(event.id) {
+            guard let flagID = event.flagID else { continue }
+            switch event.type {
+            case EventType.flagRaised.rawValue: raised.insert(flagID)
+            case EventType.flagEscalated.rawValue: steps.insert(Self.stepKey(flagID, event.level, event.reason))
+            default: continue
+            }
+            if let position = event.position, occupied.contains(position) { report.lostOffsetsReused += 1 }
+        }
+        return (raised, steps)
     }
 
     private static func stepKey(_ flagID: String, _ level: String?, _ reason: String?) -> String {

@@ -16,6 +16,13 @@ public struct ChaosReport: Sendable, Equatable {
     public var flagsNotRaised = 0
     public var flagsRaisedTwice = 0
     public var raisedWithoutFlag = 0
+    /// Required events (`flag.raised`, `flag.escalated`) the ledger records as acknowledged by
+    /// the broker, at a partition and offset, that no output topic holds now: on a broker that
+    /// loses acknowledged records, its loss, not a missing publish.
+    public var outputLostByBroker = 0
+    /// Of the acknowledged events no topic holds, those whose acknowledged offset now holds
+    /// another record.
+    public var lostOffsetsReused = 0
     /// Copies of an event already seen (same id): at-least-once delivery, dropped by consumers.
     public var redeliveredEvents = 0
 
@@ -85,6 +92,7 @@ public struct ChaosReport: Sendable, Equatable {
             "flag.raised: exactly once \(flagsRaisedOnce), never \(flagsNotRaised), twice or more \(flagsRaisedTwice), without a flag \(raisedWithoutFlag); redelivered copies (same id) \(redeliveredEvents)",
             "escalations: \(escalations) in the ledger, published exactly once \(escalationsPublishedOnce), never \(escalationsNotPublished), twice or more \(escalationsPublishedTwice), events without a step \(escalationEventsWithoutStep), doubled in the ledger \(escalatedTwiceInLedger)",
             "deadlines: expired and still open \(expiredDeadlinesOpen)",
+            "output events acknowledged by the broker and then lost by it: \(outputLostByBroker) (their acknowledged offset now holding another record: \(lostOffsetsReused))",
             "actions: forged \(forgedActions), refused into the DLQ \(forgedRefused) (refused but the dead letter lost by the broker \(forgedRefusalsLostByBroker)), flags resolved by a forgery \(resolvedByForgery), resolved twice (replays applied) \(resolvedTwice)",
             "dead letters: expected \(expectedDeadLetters), found \(deadLettered), unexpected \(unexpectedDeadLetters); outbox unpublished \(pendingOutbox)",
             "ledger statuses: "

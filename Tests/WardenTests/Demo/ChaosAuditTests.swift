@@ -166,6 +166,36 @@ import Testing
         #expect(audit.report().passed, "\(audit.report().failures)")
     }
 
+    @Test func anAcknowledgedEventTheBrokerNoLongerHoldsIsItsLossOnlyWithTheLedgersEvidence() {
+        var audit = Self.cleanRun()
+        let at = { (offset: Int64) in ChaosAudit.Position(topic: "flags", partition: 1, offset: offset) }
+        // m1's flag.raised (acknowledged at offset 5, which now holds m2's event) and its
+        // provider-timeout escalation (acknowledged at 9, past the end) are gone from the topics.
+        audit.events = [
+            { var event = Self.raised("m2"); event.position = at(5); return event }(),
+            Self.escalated("m1", "provider", "owner_timeout"),
+        ]
+        let failing = audit.report()
+        #expect(failing.flagsNotRaised == 1 && failing.escalationsNotPublished == 1)
+        #expect(failing.outputLostByBroker == 0)
+
+        audit.acknowledgedEvents = [
+            { var event = Self.raised("m1"); event.position = at(5); return event }(),
+            { var event = Self.escalated("m1", "provider", "provider_timeout"); event.position = at(9); return event }(),
+            // Acknowledged and still held: not a loss.
+            { var event = Self.raised("m2"); event.position = at(5); return event }(),
+        ]
+        let report = audit.report()
+        #expect(report.passed, "\(report.failures)")
+        #expect(report.outputLostByBroker == 2)
+        #expect(report.lostOffsetsReused == 1)
+        #expect(report.flagsNotRaised == 0 && report.escalationsNotPublished == 0)
+
+        // The ledger's evidence does not excuse an event published twice under two ids.
+        audit.events.append(Self.raised("m2", id: "another-id"))
+        #expect(audit.report().failures.map(\.check) == ["flags raised twice"])
+    }
+
     @Test func chaosTrafficIsSeededAndItsGroundTruthMatchesItsRecords() throws {
         var first = ChaosTraffic(seed: 9, groups: 10, malformedShare: 0.05)
         var second = ChaosTraffic(seed: 9, groups: 10, malformedShare: 0.05)

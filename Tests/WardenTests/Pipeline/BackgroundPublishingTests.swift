@@ -11,13 +11,21 @@ import Testing
 @Suite struct BackgroundPublishingTests {
     /// Holds each batch's completion until the test releases it.
     final class HeldPublisher: EventPublisher {
-        let batches = Mutex<[(events: [OutboxEvent], completion: @Sendable ((any Error)?) -> Void)]>([])
-        func enqueue(_ events: [OutboxEvent], completion: @escaping @Sendable ((any Error)?) -> Void) {
+        typealias Completion = @Sendable (Result<[OutboxDelivery], any Error>) -> Void
+        let batches = Mutex<[(events: [OutboxEvent], completion: Completion)]>([])
+        func enqueue(_ events: [OutboxEvent], completion: @escaping Completion) {
             batches.withLock { $0.append((events, completion)) }
         }
+        /// Acknowledges batch `index`, its events at offsets 100 × index + 0, 1, … of partition 3,
+        /// or fails it with `error`.
         func release(_ index: Int, error: (any Error)? = nil) {
-            let completion = batches.withLock { $0[index].completion }
-            completion(error)
+            let (events, completion) = batches.withLock { $0[index] }
+            if let error { return completion(.failure(error)) }
+            completion(
+                .success(
+                    events.enumerated().map {
+                        OutboxDelivery(eventID: $0.element.id, partition: 3, offset: Int64(100 * index + $0.offset))
+                    }))
         }
         var handedOver: [String] { batches.withLock { $0.flatMap { $0.events.map(\.id) } } }
     }
@@ -62,6 +70,14 @@ import Testing
         publisher.release(0)
         await publishing.waitUntilIdle()
         #expect(try await Self.unpublished(store).isEmpty)
+        // The ledger keeps where the broker acknowledged each one.
+        let delivered = try await store.deliveredEvents(limit: 10).map(\.delivery).sorted { $0.eventID < $1.eventID }
+        #expect(
+            delivered == [
+                OutboxDelivery(eventID: "e1", partition: 3, offset: 0),
+                OutboxDelivery(eventID: "e2", partition: 3, offset: 1),
+                OutboxDelivery(eventID: "e3", partition: 3, offset: 100),
+            ])
     }
 
     @Test func leavesFailedEventsToTheRelay() async throws {
@@ -73,6 +89,7 @@ import Testing
         publisher.release(1, error: BrokerDown())
         await publishing.waitUntilIdle()
         #expect(try await Self.unpublished(store) == ["lost-1", "lost-2"])
+        #expect(try await store.deliveredEvents(limit: 10).map(\.event.id) == ["ok"])
     }
 
     @Test func isIdleWithNothingStarted() async throws {

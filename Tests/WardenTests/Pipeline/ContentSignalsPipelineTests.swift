@@ -18,9 +18,18 @@ import Testing
 
     final class CapturingPublisher: EventPublisher {
         let events = Mutex<[OutboxEvent]>([])
-        func enqueue(_ events: [OutboxEvent], completion: @escaping @Sendable ((any Error)?) -> Void) {
-            self.events.withLock { $0 += events }
-            completion(nil)
+        func enqueue(
+            _ events: [OutboxEvent], completion: @escaping @Sendable (Result<[OutboxDelivery], any Error>) -> Void
+        ) {
+            let first = self.events.withLock { published in
+                defer { published += events }
+                return published.count
+            }
+            completion(
+                .success(
+                    events.enumerated().map {
+                        OutboxDelivery(eventID: $0.element.id, partition: 0, offset: Int64(first + $0.offset))
+                    }))
         }
     }
 
