@@ -5,11 +5,13 @@ import Logging
 
 /// The embedded ledger: one SQLite file in WAL mode, for a single node.
 ///
-/// Every write is one transaction. Deadline leases are still taken (so several schedulers in
+/// Concurrent writes share transactions (``SQLiteGroupCommit``), each in its own savepoint, so a
+/// write still applies or conflicts on its own. Deadline leases are still taken (so several schedulers in
 /// one process, or a restarted one, never fire a flag twice), but SQLite's single writer is what
 /// serialises them.
 public final class SQLiteLedgerStore: LedgerStore {
     private let database: any DatabaseWriter
+    private let groupCommit: SQLiteGroupCommit
     private let logger: Logger
 
     /// - Parameter path: a file path, or `:memory:` for a private in-memory database.
@@ -26,6 +28,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         } catch {
             throw LedgerError(code: "open_failed", message: "cannot open \(path): \(error)", isRetriable: false)
         }
+        groupCommit = SQLiteGroupCommit(database: database)
     }
 
     public func migrate() async throws {
@@ -49,11 +52,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func write(_ change: LedgerChange) async throws -> LedgerWriteResult {
         let prepared = try PreparedChange(change)
         let now = Date().timeIntervalSince1970
-        do {
-            return try await database.write { db in try Self.apply(prepared, now: now, in: db) }
-        } catch is ConflictSignal {
-            return .conflict
-        }
+        return try await groupCommit.write { db in try Self.apply(prepared, now: now, in: db) }
     }
 
     /// One transaction for the whole batch; each change inside its own savepoint, so a conflict
@@ -202,7 +201,7 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func markPublished(_ deliveries: [OutboxDelivery], at: Date) async throws {
         guard !deliveries.isEmpty else { return }
-        try await database.write { db in
+        _ = try await groupCommit.write { db in
             let statement = try db.cachedStatement(
                 sql: """
                     UPDATE outbox SET published_at = ?, delivered_partition = ?, delivered_offset = ?
@@ -213,6 +212,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                     at.timeIntervalSince1970, delivery.partition, delivery.offset, delivery.eventID,
                 ])
             }
+            return .applied
         }
     }
 
@@ -302,11 +302,12 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     private func writeBody<T: Encodable & Sendable>(_ value: T, table: String, key: String, _ id: String) async throws {
         let body = try Self.encoder.encode(value)
-        try await database.write { db in
+        _ = try await groupCommit.write { db in
             try db.execute(
                 sql:
                     "INSERT INTO \(table)(\(key), body) VALUES (?, ?) ON CONFLICT(\(key)) DO UPDATE SET body = excluded.body",
                 arguments: [id, body])
+            return .applied
         }
     }
 }
