@@ -85,6 +85,7 @@ struct AuditCollector {
             guard let id = record.header(ChaosTraffic.idHeader) else { return nil }
             return ChaosAudit.Held(sentID: id, partition: record.partition, offset: record.offset)
         }
+        let actions = try await readAll([topics.actions])
         let output = try await readAll([topics.flags, topics.notices, topics.escalations, topics.dlq])
         var events: [ChaosAudit.Event] = []
         var deadLetters: [String] = []
@@ -100,9 +101,11 @@ struct AuditCollector {
         for group in groups { flags += try await store.flags(groupID: group) }
         let now = Date()
         let pending = try await store.pendingOutbox(createdBefore: now, limit: 1_000_000).count
-        return ChaosAudit(
+        var audit = ChaosAudit(
             sent: sent, held: held, committed: try await committedOffsets(), ledgerFlags: flags, events: events,
             deadLetters: deadLetters, pendingOutbox: pending, now: now)
+        audit.heldActions = Set(actions.compactMap { $0.header(ChaosTraffic.idHeader) })
+        return audit
     }
 }
 

@@ -101,6 +101,10 @@ public struct ChaosAudit: Sendable {
     /// Harness ids of forged actions (an impostor claiming the owner's role, signed with the
     /// wrong key): each must be refused into the dead-letter topic and resolve nothing.
     public var forgedActions: Set<String> = []
+    /// Harness ids of the actions the broker still holds in the actions topic, or nil when not
+    /// read. A forged action the broker no longer holds may have been lost before any worker
+    /// read it: like a lost message, it leaves the ground truth.
+    public var heldActions: Set<String>?
     /// Harness ids of forged actions whose refusal a worker logged as acknowledged by the broker
     /// (DLQ send done), for a broker that can lose acknowledged records (Tansu over S3, killed).
     /// Such a dead letter missing from the topic is the broker's loss, counted apart, as for
@@ -228,11 +232,14 @@ public struct ChaosAudit: Sendable {
         let dead = Set(deadLetters)
         report.expectedDeadLetters = expectedDead.count
         report.deadLettered = expectedDead.intersection(dead).count
-        report.forgedActions = forgedActions.count
-        report.forgedRefused = forgedActions.intersection(dead).count
+        let forgedHeld = heldActions.map { forgedActions.intersection($0) } ?? forgedActions
+        report.forgedActionsLostByBroker = forgedActions.count - forgedHeld.count
+        report.forgedActions = forgedHeld.count
+        report.forgedRefused = forgedHeld.intersection(dead).count
         report.forgedRefusalsLostByBroker =
-            forgedActions.subtracting(dead)
+            forgedHeld.subtracting(dead)
             .intersection(refusalsAcknowledgedButLost).count
+        report.note("forged actions not refused", Array(forgedHeld.subtracting(dead).subtracting(refusalsAcknowledgedButLost)))
         report.unexpectedDeadLetters = dead.subtracting(expectedDead).subtracting(forgedActions).count
         report.pendingOutbox = pendingOutbox
         return report

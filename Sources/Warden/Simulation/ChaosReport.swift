@@ -38,7 +38,10 @@ public struct ChaosReport: Sendable, Equatable {
     public var deadLettered = 0
     public var unexpectedDeadLetters = 0
     public var pendingOutbox = 0
+    /// Forged actions the broker still holds (the ones a worker must have refused).
     public var forgedActions = 0
+    /// Forged actions sent but no longer held by the broker (excluded, like lost messages).
+    public var forgedActionsLostByBroker = 0
     public var forgedRefused = 0
     /// Forged actions refused and dead-lettered (the worker logged the broker's acknowledgement)
     /// whose dead letter the broker then lost.
@@ -93,7 +96,7 @@ public struct ChaosReport: Sendable, Equatable {
             "escalations: \(escalations) in the ledger, published exactly once \(escalationsPublishedOnce), never \(escalationsNotPublished), twice or more \(escalationsPublishedTwice), events without a step \(escalationEventsWithoutStep), doubled in the ledger \(escalatedTwiceInLedger)",
             "deadlines: expired and still open \(expiredDeadlinesOpen)",
             "output events acknowledged by the broker and then lost by it: \(outputLostByBroker) (their acknowledged offset now holding another record: \(lostOffsetsReused))",
-            "actions: forged \(forgedActions), refused into the DLQ \(forgedRefused) (refused but the dead letter lost by the broker \(forgedRefusalsLostByBroker)), flags resolved by a forgery \(resolvedByForgery), resolved twice (replays applied) \(resolvedTwice)",
+            "actions: forged \(forgedActions) (and \(forgedActionsLostByBroker) lost by the broker), refused into the DLQ \(forgedRefused) (refused but the dead letter lost by the broker \(forgedRefusalsLostByBroker)), flags resolved by a forgery \(resolvedByForgery), resolved twice (replays applied) \(resolvedTwice)",
             "dead letters: expected \(expectedDeadLetters), found \(deadLettered), unexpected \(unexpectedDeadLetters); outbox unpublished \(pendingOutbox)",
             "ledger statuses: "
                 + statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),

@@ -166,6 +166,21 @@ import Testing
         #expect(audit.report().passed, "\(audit.report().failures)")
     }
 
+    @Test func aForgedActionTheBrokerNoLongerHoldsLeavesTheGroundTruth() {
+        var audit = Self.cleanRun()
+        audit.forgedActions = ["forged-1", "forged-2"]
+        audit.deadLetters = ["bad", "forged-1"]
+        audit.heldActions = ["forged-1", "forged-2", "owner-act"]
+        #expect(audit.report().failures.map(\.check) == ["forged actions not refused"])
+        #expect(audit.report().examples["forged actions not refused"] == ["forged-2"])
+
+        // Lost from the actions topic: no worker may ever have read it.
+        audit.heldActions = ["forged-1", "owner-act"]
+        let report = audit.report()
+        #expect(report.passed, "\(report.failures)")
+        #expect(report.forgedActions == 1 && report.forgedActionsLostByBroker == 1 && report.forgedRefused == 1)
+    }
+
     @Test func anAcknowledgedEventTheBrokerNoLongerHoldsIsItsLossOnlyWithTheLedgersEvidence() {
         var audit = Self.cleanRun()
         let at = { (offset: Int64) in ChaosAudit.Position(topic: "flags", partition: 1, offset: offset) }
