@@ -71,12 +71,35 @@ import Testing
             published.withLock { $0 += events.map(\.id) }
             return events.map { OutboxDelivery(eventID: $0.id, partition: 1, offset: 7) }
         }
-        #expect(try await relay.relayOnce() == 0)  // still within the direct path's grace
+        #expect(try await relay.relayOnce() == .init(pending: 0, relayed: 0))  // within the direct path's grace
         time.advance(3)
-        #expect(try await relay.relayOnce() == 1)
-        #expect(try await relay.relayOnce() == 0)
+        #expect(try await relay.relayOnce() == .init(pending: 1, relayed: 1))
+        #expect(try await relay.relayOnce() == .init(pending: 0, relayed: 0))
         #expect(published.withLock { $0 } == ["e1"])
         #expect(try await store.deliveredEvents(limit: 5).map(\.delivery) == [OutboxDelivery(eventID: "e1", partition: 1, offset: 7)])
+    }
+
+    @Test func relayLeavesEventsStillInFlightHereToTheDirectPath() async throws {
+        let store = try SQLiteLedgerStore(path: ":memory:", logger: Logger(label: "t"))
+        try await store.migrate()
+        let events = ["slow", "orphan"].map { OutboxEvent(id: $0, topic: "t", key: "g", payload: [1], createdAt: t0) }
+        _ = try await store.write(LedgerChange(flag: nil, expectedVersion: nil, events: events))
+        let inFlight = Mutex<Set<String>>(["slow"])
+        let published = Mutex<[String]>([])
+        let later = t0.addingTimeInterval(60)
+        let relay = OutboxRelay(
+            store: store, grace: .seconds(2), now: { later },
+            inFlight: { id in inFlight.withLock { $0.contains(id) } }, logger: Logger(label: "t")
+        ) { events in
+            published.withLock { $0 += events.map(\.id) }
+            return events.map { OutboxDelivery(eventID: $0.id, partition: 0, offset: 1) }
+        }
+        #expect(try await relay.relayOnce() == .init(pending: 2, relayed: 1))
+        #expect(try await relay.relayOnce() == .init(pending: 1, relayed: 0))
+        // The direct path failed it: now it is the relay's.
+        inFlight.withLock { $0 = [] }
+        #expect(try await relay.relayOnce() == .init(pending: 1, relayed: 1))
+        #expect(published.withLock { $0 } == ["orphan", "slow"])
     }
 
     @Test func diligenceReportTellsInTimeFromNotActed() async throws {

@@ -18,6 +18,9 @@ final class BackgroundPublishing: Sendable {
         var unacknowledged = 0
         /// Acknowledged events not yet marked published.
         var toMark: [OutboxDelivery] = []
+        /// Ids handed to the publisher and not yet marked published or failed: the outbox relay
+        /// leaves these alone.
+        var inFlight: Set<String> = []
         var marking = false
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -40,8 +43,11 @@ final class BackgroundPublishing: Sendable {
     /// Hands `events` (already written to the outbox) to the publisher and returns.
     func start(_ events: [OutboxEvent]) {
         guard !events.isEmpty else { return }
-        state.withLock { $0.unacknowledged += 1 }
-        let count = events.count
+        state.withLock { state in
+            state.unacknowledged += 1
+            for event in events { state.inFlight.insert(event.id) }
+        }
+        let ids = events.map(\.id)
         publisher.enqueue(events) { [self] result in
             switch result {
             case .success(let deliveries): acknowledged(deliveries)
@@ -49,10 +55,15 @@ final class BackgroundPublishing: Sendable {
                 Counter(label: MetricName.publishFailures).increment()
                 logger.warning(
                     "publishing events failed; the outbox relay will publish them",
-                    metadata: [LogKey.error: "\(error)", "count": "\(count)"])
-                acknowledged([])
+                    metadata: [LogKey.error: "\(error)", "count": "\(ids.count)"])
+                acknowledged([], failed: ids)
             }
         }
+    }
+
+    /// Whether the event is handed to the publisher and not yet marked published or failed.
+    func isInFlight(_ id: String) -> Bool {
+        state.withLock { $0.inFlight.contains(id) }
     }
 
     /// Waits until every started batch is acknowledged (or failed) and marked.
@@ -67,9 +78,10 @@ final class BackgroundPublishing: Sendable {
         }
     }
 
-    private func acknowledged(_ deliveries: [OutboxDelivery]) {
+    private func acknowledged(_ deliveries: [OutboxDelivery], failed: [String] = []) {
         let (startMarking, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
             state.unacknowledged -= 1
+            for id in failed { state.inFlight.remove(id) }
             state.toMark += deliveries
             if !state.marking, !state.toMark.isEmpty {
                 state.marking = true
@@ -97,6 +109,11 @@ final class BackgroundPublishing: Sendable {
             if deliveries.isEmpty {
                 for waiter in waiters { waiter.resume() }
                 return
+            }
+            defer {
+                state.withLock { state in
+                    for delivery in deliveries { state.inFlight.remove(delivery.eventID) }
+                }
             }
             do {
                 try await store.markPublished(deliveries, at: now())

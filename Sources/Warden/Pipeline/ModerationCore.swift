@@ -57,6 +57,12 @@ public final class ModerationCore: Sendable {
         return result
     }
 
+    /// Whether this core is still publishing the event (handed to the broker, not yet marked
+    /// published or failed): the outbox relay leaves it alone.
+    public func isPublishing(_ eventID: String) -> Bool {
+        publishing.isInFlight(eventID)
+    }
+
     /// Waits until every event this core started publishing is acknowledged (or has failed and
     /// been left to the outbox relay) and marked published.
     public func waitForPublishes() async {

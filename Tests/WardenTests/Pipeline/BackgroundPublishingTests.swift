@@ -62,14 +62,17 @@ import Testing
 
         publishing.start(try await Self.outbox(["e1", "e2"], store: store))
         publishing.start(try await Self.outbox(["e3"], store: store))
-        // Handed over at once and in order, none acknowledged yet: all still in the outbox.
+        // Handed over at once and in order, none acknowledged yet: all still in the outbox, and
+        // in flight (the relay leaves them alone).
         #expect(publisher.handedOver == ["e1", "e2", "e3"])
         #expect(try await Self.unpublished(store) == ["e1", "e2", "e3"])
+        #expect(["e1", "e2", "e3"].allSatisfy(publishing.isInFlight))
 
         publisher.release(1)
         publisher.release(0)
         await publishing.waitUntilIdle()
         #expect(try await Self.unpublished(store).isEmpty)
+        #expect(!["e1", "e2", "e3"].contains(where: publishing.isInFlight))
         // The ledger keeps where the broker acknowledged each one.
         let delivered = try await store.deliveredEvents(limit: 10).map(\.delivery).sorted { $0.eventID < $1.eventID }
         #expect(
@@ -89,6 +92,8 @@ import Testing
         publisher.release(1, error: BrokerDown())
         await publishing.waitUntilIdle()
         #expect(try await Self.unpublished(store) == ["lost-1", "lost-2"])
+        // Failed: the relay's now.
+        #expect(!["ok", "lost-1", "lost-2"].contains(where: publishing.isInFlight))
         #expect(try await store.deliveredEvents(limit: 10).map(\.event.id) == ["ok"])
     }
 
