@@ -69,7 +69,17 @@ public struct ContractDecoder: Sendable {
 
     /// Decodes a moderation action.
     public func action(_ bytes: [UInt8]) throws -> ModerationAction {
+        try signedAction(bytes).action
+    }
+
+    /// Decodes a moderation action and keeps its `at` exactly as sent: the signature covers
+    /// that text, not the instant it denotes.
+    public func signedAction(_ bytes: [UInt8]) throws -> (action: ModerationAction, atText: String?) {
         let fields = try JSONFields.parse(bytes, maxBytes: maxRecordBytes)
+        return (try action(fields), try fields.optionalString("at"))
+    }
+
+    private func action(_ fields: JSONFields) throws -> ModerationAction {
         let flagID = try fields.optionalString("flag_id")
         let messageID = try fields.optionalString("message_id")
         guard flagID?.isEmpty == false || messageID?.isEmpty == false else {

@@ -3,20 +3,20 @@ import Foundation
 /// Typed, path-aware reads from a decoded JSON object, throwing ``ContractError``s that name
 /// the field. Values are never echoed into errors.
 struct JSONFields {
-    let object: [String: Any]
+    let object: [String: JSONValue]
     let path: String
 
     static func parse(_ bytes: [UInt8], maxBytes: Int) throws -> JSONFields {
         guard bytes.count <= maxBytes else {
             throw ContractError(.tooLarge, field: "", "record is \(bytes.count) bytes; the limit is \(maxBytes)")
         }
-        let value: Any
+        let value: JSONValue
         do {
-            value = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
+            value = try JSONValue.parse(bytes)
         } catch {
-            throw ContractError(.invalidJSON, field: "", "not a JSON document (invalid syntax, encoding or nesting)")
+            throw ContractError(.invalidJSON, field: "", "not a JSON document: \(error.reason) at byte \(error.offset)")
         }
-        guard let object = value as? [String: Any] else {
+        guard case .object(let object) = value else {
             throw ContractError(.wrongType, field: "", "expected a JSON object at the top level")
         }
         return JSONFields(object: object, path: "")
@@ -24,14 +24,14 @@ struct JSONFields {
 
     private func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    private func present(_ key: String) -> Any? {
-        guard let value = object[key], !(value is NSNull) else { return nil }
+    private func present(_ key: String) -> JSONValue? {
+        guard let value = object[key], value != .null else { return nil }
         return value
     }
 
     func optionalString(_ key: String) throws -> String? {
         guard let value = present(key) else { return nil }
-        guard let string = value as? String else {
+        guard case .string(let string) = value else {
             throw ContractError(.wrongType, field: name(key), "expected a string")
         }
         return string
@@ -47,10 +47,7 @@ struct JSONFields {
 
     func optionalInt(_ key: String) throws -> Int? {
         guard let value = present(key) else { return nil }
-        // JSONSerialization gives NSNumber; booleans are NSNumbers too and must not pass as counts.
-        guard let number = value as? NSNumber, String(cString: number.objCType) != "c",
-            let int = Int(exactly: number.doubleValue)
-        else {
+        guard case .number(let number) = value, let int = Int(exactly: number) else {
             throw ContractError(.wrongType, field: name(key), "expected an integer")
         }
         return int
@@ -58,15 +55,15 @@ struct JSONFields {
 
     func object(_ key: String) throws -> JSONFields {
         guard let value = present(key) else { throw ContractError(.missingField, field: name(key), "required") }
-        guard let object = value as? [String: Any] else {
+        guard case .object(let object) = value else {
             throw ContractError(.wrongType, field: name(key), "expected an object")
         }
         return JSONFields(object: object, path: name(key))
     }
 
-    func optionalArray(_ key: String) throws -> [Any]? {
+    func optionalArray(_ key: String) throws -> [JSONValue]? {
         guard let value = present(key) else { return nil }
-        guard let array = value as? [Any] else {
+        guard case .array(let array) = value else {
             throw ContractError(.wrongType, field: name(key), "expected an array")
         }
         return array
@@ -75,7 +72,7 @@ struct JSONFields {
     func stringArray(_ key: String) throws -> [String] {
         guard let array = try optionalArray(key) else { return [] }
         return try array.enumerated().map { index, element in
-            guard let string = element as? String else {
+            guard case .string(let string) = element else {
                 throw ContractError(.wrongType, field: "\(name(key))[\(index)]", "expected a string")
             }
             return string
@@ -85,7 +82,7 @@ struct JSONFields {
     func objects(_ key: String) throws -> [JSONFields] {
         guard let array = try optionalArray(key) else { return [] }
         return try array.enumerated().map { index, element in
-            guard let object = element as? [String: Any] else {
+            guard case .object(let object) = element else {
                 throw ContractError(.wrongType, field: "\(name(key))[\(index)]", "expected an object")
             }
             return JSONFields(object: object, path: "\(name(key))[\(index)]")
@@ -129,8 +126,65 @@ struct JSONFields {
 /// RFC 3339 timestamps as the contract writes them, with or without fractional seconds.
 public enum RFC3339 {
     public static func parse(_ text: String) -> Date? {
+        if let date = parseUTC(text) { return date }
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
         return try? Date.ISO8601FormatStyle().parse(text)
+    }
+
+    /// The contract's own form, `YYYY-MM-DDTHH:MM:SS[.f{1,3}]Z`, read directly (Foundation's
+    /// format styles cost microseconds a message); anything else (offsets, more digits, leap
+    /// seconds) is nil here and left to them.
+    static func parseUTC(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { bytes -> Date? in
+            guard bytes.count >= 20, bytes.count <= 24, bytes[bytes.count - 1] == UInt8(ascii: "Z"),
+                bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+                bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
+            else { return nil }
+            func digits(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for index in range {
+                    let digit = Int(bytes[index]) - 48
+                    guard digit >= 0 && digit <= 9 else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10),
+                let hour = digits(11..<13), let minute = digits(14..<16), let second = digits(17..<19),
+                (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60,
+                second < 60
+            else { return nil }
+            var milliseconds = 0
+            if bytes.count > 20 {
+                let fraction = 20..<(bytes.count - 1)
+                guard bytes[19] == UInt8(ascii: "."), !fraction.isEmpty, let value = digits(fraction) else { return nil }
+                milliseconds = value * [100, 10, 1][fraction.count - 1]
+            } else if bytes[19] != UInt8(ascii: "Z") {
+                return nil
+            }
+            let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+            // Foundation counts from 2001: the same arithmetic gives the same Double.
+            return Date(timeIntervalSinceReferenceDate: Double(seconds - 978_307_200) + Double(milliseconds) / 1000)
+        }
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days-from-civil).
+    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     /// UTC, millisecond precision, `Z` suffix: stable across replays.

@@ -61,11 +61,7 @@ public struct ActionRecordHandler: RecordHandler {
     }
 
     public func decode(_ record: KafkaRecord) throws -> (action: ModerationAction, atText: String?) {
-        let bytes = record.value ?? []
-        let action = try decoder.action(bytes)
-        // The signature covers `at` exactly as sent, so keep its text.
-        let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
-        return (action, object?["at"] as? String)
+        try decoder.signedAction(record.value ?? [])
     }
 
     public func handle(_ message: (action: ModerationAction, atText: String?), record: KafkaRecord) async throws {
