@@ -132,6 +132,10 @@ struct PipelineBenchCommand: AsyncParsableCommand {
                 "paced_rate_target=\(Int(rate)) paced_sent=\(count) paced_send_seconds=\(fmt(sent.seconds)) paced_handled_seconds=\(fmt(drained.seconds)) flagged=\(latencies.count)"
             )
             print(latencyLine(latencies))
+            if latencySeconds < 120, let ages = progress.agesByMinute().first {
+                // Of which: produce to the start of handling (broker, fetch, pool queue).
+                print(ages)
+            }
             if latencySeconds >= 120 {
                 // Latency over time: a worker that degrades shows it here, not in the overall line.
                 let ages = progress.agesByMinute()
