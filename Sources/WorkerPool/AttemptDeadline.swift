@@ -10,16 +10,79 @@ public struct HandlerTimedOut: WorkerPoolFailure, Sendable, Equatable {
     public var reason: String { "handler_timeout: no result after \(timeout)" }
 }
 
-/// Runs one handler attempt under a deadline.
-enum AttemptDeadline {
+/// Runs handler attempts under a deadline, for every worker of a pool, with one timer task.
+///
+/// A timer task per attempt (sleep, cancel) cost about a twentieth of a busy worker's CPU; here
+/// an attempt only registers itself, and one loop ticks four times per timeout, expiring every
+/// attempt that has seen more than four ticks. An attempt therefore times out after between
+/// one and one and a quarter `timeout`s.
+final class AttemptDeadline: Sendable {
+    static let ticksPerTimeout = 4
+
+    private struct Running {
+        var ticks = 0
+        let expire: @Sendable () -> Void
+    }
+
+    private struct State {
+        var nextID = 0
+        var running: [Int: Running] = [:]
+    }
+
+    let timeout: Duration
+    private let state = Mutex(State())
+
+    init(timeout: Duration) {
+        self.timeout = timeout
+    }
+
+    /// Attempts registered and not yet finished or expired.
+    var runningCount: Int { state.withLock { $0.running.count } }
+
+    /// Ticks until cancelled (the pool runs it beside its workers).
+    func run(clock: any Clock<Duration>) async {
+        while !Task.isCancelled {
+            do {
+                try await clock.sleep(for: timeout / Self.ticksPerTimeout)
+            } catch {
+                return
+            }
+            tick()
+        }
+    }
+
+    /// Ages every running attempt by one tick and expires those past the timeout.
+    func tick() {
+        let expired = state.withLock { state -> [@Sendable () -> Void] in
+            var expired: [@Sendable () -> Void] = []
+            for (id, var running) in state.running {
+                running.ticks += 1
+                if running.ticks > Self.ticksPerTimeout {
+                    state.running.removeValue(forKey: id)
+                    expired.append(running.expire)
+                } else {
+                    state.running[id] = running
+                }
+            }
+            return expired
+        }
+        for expire in expired { expire() }
+    }
+
     /// Runs `body` in a task of its own and returns its outcome, or throws `HandlerTimedOut` when
-    /// `timeout` passes first. A late body is cancelled but not waited for: a body stuck in a
+    /// the deadline passes first. A late body is cancelled but not waited for: a body stuck in a
     /// call that ignores cancellation is left behind (handlers are idempotent, so its late
     /// effect, if any, is harmless) and the worker moves on.
-    static func run(
-        timeout: Duration, clock: any Clock<Duration>, _ body: @escaping @Sendable () async throws -> Void
-    ) async throws {
+    func run(_ body: @escaping @Sendable () async throws -> Void) async throws {
         let outcome = Outcome()
+        let timeout = self.timeout
+        let id = state.withLock { state -> Int in
+            defer { state.nextID &+= 1 }
+            state.running[state.nextID] = Running(
+                expire: { outcome.finish(.failure(HandlerTimedOut(timeout: timeout))) })
+            return state.nextID
+        }
+        defer { _ = state.withLock { $0.running.removeValue(forKey: id) } }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 outcome.install(continuation)
@@ -31,12 +94,7 @@ enum AttemptDeadline {
                         outcome.finish(.failure(error))
                     }
                 }
-                let timer = Task {
-                    try await clock.sleep(for: timeout)
-                    if outcome.finish(.failure(HandlerTimedOut(timeout: timeout))) { work.cancel() }
-                }
                 outcome.onFinish { work.cancel() }
-                outcome.onFinish { timer.cancel() }
             }
         } onCancel: {
             outcome.finish(.failure(CancellationError()))

@@ -100,11 +100,9 @@ extension WorkerPool {
         var previousDelay: Duration?
         while true {
             do {
-                if let timeout = configuration.handlerTimeout {
+                if let deadline = attemptDeadline {
                     let handler = self.handler
-                    try await AttemptDeadline.run(timeout: timeout, clock: clock) {
-                        try await handler.handle(message, record: record)
-                    }
+                    try await deadline.run { try await handler.handle(message, record: record) }
                 } else {
                     try await handler.handle(message, record: record)
                 }

@@ -28,6 +28,8 @@ public final class WorkerPool<Handler: RecordHandler>: Service, PartitionOwnersh
     let deadLetters: any DeadLetterSink
     let logger: Logger
     let clock: any Clock<Duration>
+    /// Times handler attempts out when `configuration.handlerTimeout` is set.
+    let attemptDeadline: AttemptDeadline?
     let state: Mutex<SharedState>
     /// Wakes the poll thread when it waits for capacity or for running records to finish.
     let pollThreadSignal = DispatchSemaphore(value: 0)
@@ -76,6 +78,7 @@ public final class WorkerPool<Handler: RecordHandler>: Service, PartitionOwnersh
         self.configuration = configuration
         self.logger = logger
         self.clock = clock
+        self.attemptDeadline = configuration.handlerTimeout.map(AttemptDeadline.init(timeout:))
         self.state = Mutex(
             SharedState(core: PoolCore(maxInFlight: configuration.maxInFlight, resumeAt: configuration.resumeAt)))
     }
@@ -133,6 +136,9 @@ public final class WorkerPool<Handler: RecordHandler>: Service, PartitionOwnersh
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<configuration.maxConcurrency {
                 group.addTask { await self.workerLoop(id: worker) }
+            }
+            if let deadline = attemptDeadline {
+                group.addTask { await deadline.run(clock: self.clock) }
             }
             let outcome: Result<Void, any Error> = await withCheckedContinuation { continuation in
                 let thread = Thread { continuation.resume(returning: self.pollThreadMain()) }

@@ -24,7 +24,8 @@ public struct WorkerPoolConfiguration: Sendable, Hashable {
     /// (they are then redelivered to the partition's next owner).
     public var revokeTimeout: Duration
     /// Longest one handler attempt may run before it counts as a retriable failure
-    /// (`HandlerTimedOut`) and the record is retried; nil: no limit.
+    /// (`HandlerTimedOut`) and the record is retried (checked four times per timeout, so an
+    /// attempt ends between one and one and a quarter timeouts); nil: no limit.
     public var handlerTimeout: Duration?
     /// How long a graceful shutdown waits for running records before abandoning them.
     public var shutdownTimeout: Duration

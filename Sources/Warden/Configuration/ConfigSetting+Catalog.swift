@@ -38,7 +38,8 @@ extension ConfigSetting {
         .init(
             "pool.handler_timeout", .duration, default: "60s",
             "Longest one attempt at a record may take (ledger, broker) before it is retried: a dependency that"
-                + " hangs costs a retry, not a stalled partition."),
+                + " hangs costs a retry, not a stalled partition. Checked four times per timeout: an attempt ends"
+                + " after 1 to 1.25 times this."),
         // Ledger
         .init(
             "ledger.url", .string, default: "sqlite://groupwarden.db",
