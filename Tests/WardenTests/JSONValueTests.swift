@@ -16,7 +16,8 @@ import Testing
             return .number(number.doubleValue)
         case let string as String: return .string(string)
         case let array as [Any]: return .array(array.map(converted))
-        case let object as [String: Any]: return .object(object.mapValues(converted))
+        case let object as [String: Any]:
+            return .object(JSONObject(members: object.map { ($0.key, converted($0.value)) }))
         default: fatalError("unexpected \(type(of: value))")
         }
     }
@@ -130,6 +131,21 @@ import Testing
             lastSignificant = byte
         }
         return false
+    }
+
+    @Test func timesAreWrittenAsFoundationWritesThem() {
+        var random = SplitMix64(seed: 6)
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        var instants = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -0.0005), Date(timeIntervalSince1970: 951_782_400)]
+        for _ in 0..<20_000 {
+            // Whole milliseconds (as the ledger keeps) and arbitrary fractions, 1938 to 2223.
+            let milliseconds = Double(random.next() % 9_000_000_000_000) - 1_000_000_000_000
+            instants.append(Date(timeIntervalSince1970: milliseconds / 1000))
+            instants.append(Date(timeIntervalSince1970: milliseconds / 1000 + Double(random.next() % 1000) / 1_000_000))
+        }
+        for instant in instants {
+            #expect(RFC3339.format(instant) == instant.formatted(style), "\(instant.timeIntervalSince1970)")
+        }
     }
 
     @Test func theContractsTimestampsReadAsFoundationReadsThem() throws {

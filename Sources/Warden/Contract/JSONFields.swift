@@ -3,7 +3,7 @@ import Foundation
 /// Typed, path-aware reads from a decoded JSON object, throwing ``ContractError``s that name
 /// the field. Values are never echoed into errors.
 struct JSONFields {
-    let object: [String: JSONValue]
+    let object: JSONObject
     let path: String
 
     static func parse(_ bytes: [UInt8], maxBytes: Int) throws -> JSONFields {
@@ -187,8 +187,57 @@ public enum RFC3339 {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    /// UTC, millisecond precision, `Z` suffix: stable across replays.
+    /// UTC, millisecond precision (truncated, as Foundation's format style does), `Z` suffix:
+    /// stable across replays. Written directly: every event and log line formats a time.
     public static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        // Foundation counts from 2001 and truncates the fraction of the second: the same
+        // arithmetic gives the same digits.
+        let reference = date.timeIntervalSinceReferenceDate
+        guard abs(reference) < 1e12 else { return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
+        let whole = reference.rounded(.down)
+        let fraction = min(999, Int(((reference - whole) * 1000).rounded(.down)))
+        let seconds = Int(whole) + 978_307_200
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = civil(daysSinceEpoch: days)
+        guard (0...9999).contains(year) else {
+            return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        }
+        var bytes = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int, _ width: Int, at offset: Int) {
+            var value = value
+            for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                bytes[index] = UInt8(48 + value % 10)
+                value /= 10
+            }
+        }
+        put(year, 4, at: 0)
+        bytes[4] = UInt8(ascii: "-")
+        put(month, 2, at: 5)
+        bytes[7] = UInt8(ascii: "-")
+        put(day, 2, at: 8)
+        bytes[10] = UInt8(ascii: "T")
+        put(secondOfDay / 3600, 2, at: 11)
+        bytes[13] = UInt8(ascii: ":")
+        put(secondOfDay / 60 % 60, 2, at: 14)
+        bytes[16] = UInt8(ascii: ":")
+        put(secondOfDay % 60, 2, at: 17)
+        bytes[19] = UInt8(ascii: ".")
+        put(fraction, 3, at: 20)
+        bytes[23] = UInt8(ascii: "Z")
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The proleptic Gregorian date of a day count from 1970-01-01 (Hinnant's civil-from-days).
+    private static func civil(daysSinceEpoch: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = daysSinceEpoch + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

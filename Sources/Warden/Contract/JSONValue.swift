@@ -9,7 +9,7 @@ enum JSONValue: Equatable, Sendable {
     case number(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     /// Why a document was refused, with the byte offset where parsing stopped.
     struct SyntaxError: Error, Equatable {
@@ -38,6 +38,24 @@ enum JSONValue: Equatable, Sendable {
         }
         return try result.get()
     }
+}
+
+/// A JSON object's members in document order. Records have a handful of keys, so a linear scan
+/// beats hashing each key into a dictionary; a key given twice reads as its last value.
+struct JSONObject: Equatable, Sendable {
+    var members: [(key: String, value: JSONValue)] = []
+
+    subscript(key: String) -> JSONValue? {
+        for member in members.reversed() where member.key == key { return member.value }
+        return nil
+    }
+
+    /// The distinct keys, each with its last value.
+    var lastValues: [String: JSONValue] {
+        Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+
+    static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.lastValues == rhs.lastValues }
 }
 
 /// Recursive descent over a byte buffer. One instance per document.
@@ -94,7 +112,7 @@ private struct JSONParser {
     private mutating func object(depth: Int) throws(JSONValue.SyntaxError) -> JSONValue {
         guard depth <= JSONValue.maxDepth else { throw failure("nested deeper than \(JSONValue.maxDepth) levels") }
         index += 1
-        var members: [String: JSONValue] = [:]
+        var members = JSONObject()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -108,7 +126,7 @@ private struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             index += 1
             skipWhitespace()
-            members[key] = try value(depth: depth)
+            members.members.append((key, try value(depth: depth)))
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end of the document") }
             switch bytes[index] {
@@ -150,13 +168,19 @@ private struct JSONParser {
     private mutating func string() throws(JSONValue.SyntaxError) -> String {
         index += 1
         let start = index
+        var highBits: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = try utf8(start..<index)
+                // ASCII needs no validation; anything else is checked as UTF-8.
+                let text =
+                    highBits < 0x80
+                    ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                    : try utf8(start..<index)
                 index += 1
                 return text
             }
+            highBits |= byte
             if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
             if byte < 0x20 { throw failure("control character in a string") }
             index += 1

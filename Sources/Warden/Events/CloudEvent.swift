@@ -33,7 +33,9 @@ public struct CloudEvent<Payload: Encodable & Sendable>: Encodable, Sendable {
 
 /// The JSON settings every event shares: snake_case keys, RFC 3339 times, sorted keys.
 public enum CloudEventCoding {
-    public static var encoder: JSONEncoder {
+    /// One shared encoder: its settings never change after this, and building one (with its
+    /// custom date strategy) for every event showed in profiles.
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -42,5 +44,5 @@ public enum CloudEventCoding {
             try container.encode(RFC3339.format(date))
         }
         return encoder
-    }
+    }()
 }
