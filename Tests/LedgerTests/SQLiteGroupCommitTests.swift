@@ -53,7 +53,9 @@ import Testing
             }
         }
 
-        var rows: [String] { (try? database.read { try String.fetchAll($0, sql: "SELECT id FROM rows ORDER BY id") }) ?? [] }
+        var rows: [String] {
+            (try? database.read { try String.fetchAll($0, sql: "SELECT id FROM rows ORDER BY id") }) ?? []
+        }
     }
 
     @Test func writesQueuedDuringATransactionCommitTogetherEachWithItsOwnOutcome() async throws {
@@ -80,7 +82,10 @@ import Testing
                 try db.execute(sql: "INSERT INTO rows(id) VALUES ('undone')")
                 throw Broken()
             }, completion: record("broken"))
-        fixture.commit.submit({ db in try db.execute(sql: "INSERT INTO nowhere VALUES (1)"); return .applied }, completion: record("bad sql"))
+        fixture.commit.submit(
+            { db in
+                try db.execute(sql: "INSERT INTO nowhere VALUES (1)"); return .applied
+            }, completion: record("bad sql"))
         fixture.commit.submit(Fixture.insert("b"), completion: record("b"))
         fixture.gate.signal()
 

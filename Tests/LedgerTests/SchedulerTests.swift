@@ -76,7 +76,10 @@ import Testing
         #expect(try await relay.relayOnce() == .init(pending: 1, relayed: 1))
         #expect(try await relay.relayOnce() == .init(pending: 0, relayed: 0))
         #expect(published.withLock { $0 } == ["e1"])
-        #expect(try await store.deliveredEvents(limit: 5).map(\.delivery) == [OutboxDelivery(eventID: "e1", partition: 1, offset: 7)])
+        #expect(
+            try await store.deliveredEvents(limit: 5).map(\.delivery) == [
+                OutboxDelivery(eventID: "e1", partition: 1, offset: 7)
+            ])
     }
 
     @Test func relayLeavesEventsStillInFlightHereToTheDirectPath() async throws {

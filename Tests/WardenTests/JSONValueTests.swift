@@ -68,7 +68,9 @@ import Testing
             #expect(throws: JSONValue.SyntaxError.self, "\(text)") { try JSONValue.parse(bytes) }
         }
         // Invalid UTF-8 inside a string, and in the middle of a multi-byte sequence.
-        for bytes: [UInt8] in [[0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D], Array(#"{"a":""#.utf8) + [0xE4, 0xBD, 0x22, 0x7D]] {
+        for bytes: [UInt8] in [
+            [0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D], Array(#"{"a":""#.utf8) + [0xE4, 0xBD, 0x22, 0x7D],
+        ] {
             #expect(Self.foundation(bytes) == nil)
             #expect(throws: JSONValue.SyntaxError.self) { try JSONValue.parse(bytes) }
         }
@@ -119,7 +121,13 @@ import Testing
         var lastSignificant: UInt8 = 0
         for byte in bytes {
             if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
                 continue
             }
             switch byte {
@@ -136,7 +144,10 @@ import Testing
     @Test func timesAreWrittenAsFoundationWritesThem() {
         var random = SplitMix64(seed: 6)
         let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        var instants = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -0.0005), Date(timeIntervalSince1970: 951_782_400)]
+        var instants = [
+            Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -0.0005),
+            Date(timeIntervalSince1970: 951_782_400),
+        ]
         for _ in 0..<20_000 {
             // Whole milliseconds (as the ledger keeps) and arbitrary fractions, 1938 to 2223.
             let milliseconds = Double(random.next() % 9_000_000_000_000) - 1_000_000_000_000
@@ -158,7 +169,9 @@ import Testing
             let whole = String(text.prefix(19)) + "Z"
             #expect(RFC3339.parseUTC(whole) == (try Date.ISO8601FormatStyle().parse(whole)), "\(whole)")
         }
-        for text in ["2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-27T24:00:00Z", "2026-11-27T18:00:00+08:00"] {
+        for text in [
+            "2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-27T24:00:00Z", "2026-11-27T18:00:00+08:00",
+        ] {
             #expect(RFC3339.parseUTC(text) == nil, "\(text)")
         }
         #expect(RFC3339.parse("2026-11-27T18:00:00+08:00") == RFC3339.parseUTC("2026-11-27T10:00:00Z"))

@@ -158,12 +158,15 @@ public enum RFC3339 {
             var milliseconds = 0
             if bytes.count > 20 {
                 let fraction = 20..<(bytes.count - 1)
-                guard bytes[19] == UInt8(ascii: "."), !fraction.isEmpty, let value = digits(fraction) else { return nil }
+                guard bytes[19] == UInt8(ascii: "."), !fraction.isEmpty, let value = digits(fraction) else {
+                    return nil
+                }
                 milliseconds = value * [100, 10, 1][fraction.count - 1]
             } else if bytes[19] != UInt8(ascii: "Z") {
                 return nil
             }
-            let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+            let seconds =
+                daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
             // Foundation counts from 2001: the same arithmetic gives the same Double.
             return Date(timeIntervalSinceReferenceDate: Double(seconds - 978_307_200) + Double(milliseconds) / 1000)
         }
@@ -193,7 +196,9 @@ public enum RFC3339 {
         // Foundation counts from 2001 and truncates the fraction of the second: the same
         // arithmetic gives the same digits.
         let reference = date.timeIntervalSinceReferenceDate
-        guard abs(reference) < 1e12 else { return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
+        guard abs(reference) < 1e12 else {
+            return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        }
         let whole = reference.rounded(.down)
         let fraction = min(999, Int(((reference - whole) * 1000).rounded(.down)))
         let seconds = Int(whole) + 978_307_200

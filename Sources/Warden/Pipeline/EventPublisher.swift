@@ -46,7 +46,8 @@ public struct KafkaEventPublisher: EventPublisher {
                 ) { result in
                     switch result {
                     case .success(let position):
-                        tally.record(OutboxDelivery(eventID: event.id, partition: position.partition, offset: position.offset))
+                        tally.record(
+                            OutboxDelivery(eventID: event.id, partition: position.partition, offset: position.offset))
                     case .failure(let error): tally.record(reporting(error))
                     }
                 }

@@ -239,7 +239,8 @@ public struct ChaosAudit: Sendable {
         report.forgedRefusalsLostByBroker =
             forgedHeld.subtracting(dead)
             .intersection(refusalsAcknowledgedButLost).count
-        report.note("forged actions not refused", Array(forgedHeld.subtracting(dead).subtracting(refusalsAcknowledgedButLost)))
+        report.note(
+            "forged actions not refused", Array(forgedHeld.subtracting(dead).subtracting(refusalsAcknowledgedButLost)))
         report.unexpectedDeadLetters = dead.subtracting(expectedDead).subtracting(forgedActions).count
         report.pendingOutbox = pendingOutbox
         return report

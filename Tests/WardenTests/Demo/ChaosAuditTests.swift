@@ -187,7 +187,9 @@ import Testing
         // m1's flag.raised (acknowledged at offset 5, which now holds m2's event) and its
         // provider-timeout escalation (acknowledged at 9, past the end) are gone from the topics.
         audit.events = [
-            { var event = Self.raised("m2"); event.position = at(5); return event }(),
+            {
+                var event = Self.raised("m2"); event.position = at(5); return event
+            }(),
             Self.escalated("m1", "provider", "owner_timeout"),
         ]
         let failing = audit.report()
@@ -195,10 +197,16 @@ import Testing
         #expect(failing.outputLostByBroker == 0)
 
         audit.acknowledgedEvents = [
-            { var event = Self.raised("m1"); event.position = at(5); return event }(),
-            { var event = Self.escalated("m1", "provider", "provider_timeout"); event.position = at(9); return event }(),
+            {
+                var event = Self.raised("m1"); event.position = at(5); return event
+            }(),
+            {
+                var event = Self.escalated("m1", "provider", "provider_timeout"); event.position = at(9); return event
+            }(),
             // Acknowledged and still held: not a loss.
-            { var event = Self.raised("m2"); event.position = at(5); return event }(),
+            {
+                var event = Self.raised("m2"); event.position = at(5); return event
+            }(),
         ]
         let report = audit.report()
         #expect(report.passed, "\(report.failures)")
