@@ -105,6 +105,12 @@ struct ChaosRun {
                     paths: fleet.logPaths, topic: topics.actions, reason: "bad_signature"
                 ).acknowledged()
                 audit.refusalsAcknowledgedButLost = Set(acknowledged.compactMap { offsets[$0] })
+                let heldAt = Dictionary(
+                    audit.held.map { ("\($0.partition):\($0.offset)", $0.sentID) },
+                    uniquingKeysWith: { first, _ in first })
+                let malformed = DeadLetterLogScan(paths: fleet.logPaths, topic: topics.messages, reason: "decode:")
+                    .acknowledged()
+                audit.deadLettersAcknowledgedButLost = Set(malformed.compactMap { heldAt[$0] })
                 // Likewise an output event the ledger records as acknowledged, at an offset.
                 audit.acknowledgedEvents = try await collector.acknowledgedEvents(store: store)
             }

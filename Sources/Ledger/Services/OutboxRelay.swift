@@ -49,7 +49,8 @@ public final class OutboxRelay: Service {
     /// Publishes one batch of pending events not in flight here.
     @discardableResult
     public func relayOnce() async throws -> Round {
-        let cutoff = now().addingTimeInterval(-Double(grace.components.seconds))
+        let cutoff = now().addingTimeInterval(
+            -(Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18))
         let pending = try await store.pendingOutbox(createdBefore: cutoff, limit: batchSize)
         let orphaned = pending.filter { !inFlight($0.id) }
         guard !orphaned.isEmpty else { return Round(pending: pending.count, relayed: 0) }

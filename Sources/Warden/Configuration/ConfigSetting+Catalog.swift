@@ -46,6 +46,10 @@ extension ConfigSetting {
             "Ledger store: sqlite://PATH (one node) or postgres://USER:PASS@HOST:PORT/DB (many workers).",
             secret: true),
         .init("ledger.retention", .duration, default: "180d", "How long flags and their history are kept."),
+        .init(
+            "ledger.relay_grace", .duration, default: "10s",
+            "How old an unpublished outbox event must be before any worker's relay publishes it: the time a"
+                + " crashed worker's events wait. Shorter sends more duplicates (same id) while a broker is slow."),
         // Scheduler
         .init("scheduler.poll_interval", .duration, default: "500ms", "Longest wait between checks for due deadlines."),
         .init(

@@ -43,7 +43,9 @@ extension WardenConfiguration {
             throw ConfigurationError(
                 key: "ledger.url", reason: "expected sqlite://PATH or postgres://USER:PASS@HOST:PORT/DB")
         }
-        ledger = LedgerSettings(url: ledgerURL, retention: try values.duration("ledger.retention"))
+        ledger = LedgerSettings(
+            url: ledgerURL, retention: try values.duration("ledger.retention"),
+            relayGrace: try values.duration("ledger.relay_grace"))
         scheduler = Scheduler(
             pollInterval: try values.duration("scheduler.poll_interval"), lease: try values.duration("scheduler.lease"),
             batchSize: try values.integer("scheduler.batch_size"))

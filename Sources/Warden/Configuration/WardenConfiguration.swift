@@ -43,6 +43,8 @@ public struct WardenConfiguration: Sendable, Equatable {
     public struct LedgerSettings: Sendable, Equatable {
         public var url: String
         public var retention: Duration
+        /// How old an unpublished outbox event must be before any worker's relay sends it.
+        public var relayGrace: Duration
     }
 
     public struct Scheduler: Sendable, Equatable {

@@ -92,7 +92,9 @@ public struct WardenApplication: Sendable {
             services.append(RetentionPurge(store: store, retention: config.ledger.retention, now: now, logger: logger))
         }
         services.append(
-            OutboxRelay(store: store, inFlight: { core.isPublishing($0) }, logger: logger) { events in
+            OutboxRelay(
+                store: store, grace: config.ledger.relayGrace, inFlight: { core.isPublishing($0) }, logger: logger
+            ) { events in
                 let deliveries = try await publisher.publish(events)
                 Counter(label: MetricName.outboxRepublished).increment(by: events.count)
                 return deliveries

@@ -101,6 +101,10 @@ public struct ChaosAudit: Sendable {
     /// Harness ids of forged actions (an impostor claiming the owner's role, signed with the
     /// wrong key): each must be refused into the dead-letter topic and resolve nothing.
     public var forgedActions: Set<String> = []
+    /// Harness ids of malformed messages whose dead letter a worker logged as acknowledged by the
+    /// broker, for a broker that can lose acknowledged records: missing from the DLQ, the
+    /// broker's loss (as for refusals of forged actions).
+    public var deadLettersAcknowledgedButLost: Set<String> = []
     /// Harness ids of the actions the broker still holds in the actions topic, or nil when not
     /// read. A forged action the broker no longer holds may have been lost before any worker
     /// read it: like a lost message, it leaves the ground truth.
@@ -232,6 +236,11 @@ public struct ChaosAudit: Sendable {
         let dead = Set(deadLetters)
         report.expectedDeadLetters = expectedDead.count
         report.deadLettered = expectedDead.intersection(dead).count
+        report.deadLettersLostByBroker =
+            expectedDead.subtracting(dead).intersection(deadLettersAcknowledgedButLost).count
+        report.note(
+            "malformed records not dead-lettered",
+            Array(expectedDead.subtracting(dead).subtracting(deadLettersAcknowledgedButLost)))
         let forgedHeld = heldActions.map { forgedActions.intersection($0) } ?? forgedActions
         report.forgedActionsLostByBroker = forgedActions.count - forgedHeld.count
         report.forgedActions = forgedHeld.count

@@ -37,6 +37,9 @@ public struct ChaosReport: Sendable, Equatable {
     public var expectedDeadLetters = 0
     public var deadLettered = 0
     public var unexpectedDeadLetters = 0
+    /// Malformed records dead-lettered (the worker logged the broker's acknowledgement) whose dead
+    /// letter the broker then lost.
+    public var deadLettersLostByBroker = 0
     public var pendingOutbox = 0
     /// Forged actions the broker still holds (the ones a worker must have refused).
     public var forgedActions = 0
@@ -76,7 +79,9 @@ public struct ChaosReport: Sendable, Equatable {
             ("escalation events without a ledger step", escalationEventsWithoutStep),
             ("escalated twice in the ledger", escalatedTwiceInLedger),
             ("expired deadlines still open", expiredDeadlinesOpen),
-            ("malformed records not dead-lettered", expectedDeadLetters - deadLettered),
+            (
+                "malformed records not dead-lettered", expectedDeadLetters - deadLettered - deadLettersLostByBroker
+            ),
             ("unexpected dead letters", unexpectedDeadLetters), ("outbox events unpublished", pendingOutbox),
             ("forged actions not refused", forgedActions - forgedRefused - forgedRefusalsLostByBroker),
             ("flags resolved by a forged action", resolvedByForgery), ("flags resolved twice", resolvedTwice),
@@ -97,7 +102,7 @@ public struct ChaosReport: Sendable, Equatable {
             "deadlines: expired and still open \(expiredDeadlinesOpen)",
             "output events acknowledged by the broker and then lost by it: \(outputLostByBroker) (their acknowledged offset now holding another record: \(lostOffsetsReused))",
             "actions: forged \(forgedActions) (and \(forgedActionsLostByBroker) lost by the broker), refused into the DLQ \(forgedRefused) (refused but the dead letter lost by the broker \(forgedRefusalsLostByBroker)), flags resolved by a forgery \(resolvedByForgery), resolved twice (replays applied) \(resolvedTwice)",
-            "dead letters: expected \(expectedDeadLetters), found \(deadLettered), unexpected \(unexpectedDeadLetters); outbox unpublished \(pendingOutbox)",
+            "dead letters: expected \(expectedDeadLetters), found \(deadLettered) (acknowledged but lost by the broker \(deadLettersLostByBroker)), unexpected \(unexpectedDeadLetters); outbox unpublished \(pendingOutbox)",
             "ledger statuses: "
                 + statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
             "outcomes: " + outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),

@@ -166,6 +166,16 @@ import Testing
         #expect(audit.report().passed, "\(audit.report().failures)")
     }
 
+    @Test func aDeadLetterTheBrokerLostIsItsLossOnlyWhenAcknowledged() {
+        var audit = Self.cleanRun()
+        audit.deadLetters = []
+        #expect(audit.report().failures.map(\.check) == ["malformed records not dead-lettered"])
+        audit.deadLettersAcknowledgedButLost = ["bad"]
+        let report = audit.report()
+        #expect(report.passed, "\(report.failures)")
+        #expect(report.deadLettersLostByBroker == 1)
+    }
+
     @Test func aForgedActionTheBrokerNoLongerHoldsLeavesTheGroundTruth() {
         var audit = Self.cleanRun()
         audit.forgedActions = ["forged-1", "forged-2"]
