@@ -110,15 +110,9 @@ private struct JSONParser {
     }
 
     private mutating func object(depth: Int) throws(JSONValue.SyntaxError) -> JSONValue {
-        guard depth <= JSONValue.maxDepth else { throw failure("nested deeper than \(JSONValue.maxDepth) levels") }
-        index += 1
         var members = JSONObject()
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(members)
-        }
-        while true {
+        guard try opens(closing: UInt8(ascii: "}"), depth: depth) else { return .object(members) }
+        repeat {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key") }
             let key = try string()
@@ -127,39 +121,43 @@ private struct JSONParser {
             index += 1
             skipWhitespace()
             members.members.append((key, try value(depth: depth)))
-            skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end of the document") }
-            switch bytes[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"):
-                index += 1
-                return .object(members)
-            default: throw failure("expected ',' or '}'")
-            }
-        }
+        } while try continues(closing: UInt8(ascii: "}"))
+        return .object(members)
     }
 
     private mutating func array(depth: Int) throws(JSONValue.SyntaxError) -> JSONValue {
-        guard depth <= JSONValue.maxDepth else { throw failure("nested deeper than \(JSONValue.maxDepth) levels") }
-        index += 1
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array(elements)
-        }
-        while true {
+        guard try opens(closing: UInt8(ascii: "]"), depth: depth) else { return .array(elements) }
+        repeat {
             skipWhitespace()
             elements.append(try value(depth: depth))
-            skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end of the document") }
-            switch bytes[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"):
-                index += 1
-                return .array(elements)
-            default: throw failure("expected ',' or ']'")
-            }
+        } while try continues(closing: UInt8(ascii: "]"))
+        return .array(elements)
+    }
+
+    /// Steps past a container's opening bracket; false (and past the closing one too) when the
+    /// container is empty.
+    private mutating func opens(closing: UInt8, depth: Int) throws(JSONValue.SyntaxError) -> Bool {
+        guard depth <= JSONValue.maxDepth else { throw failure("nested deeper than \(JSONValue.maxDepth) levels") }
+        index += 1
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == closing else { return true }
+        index += 1
+        return false
+    }
+
+    /// After an element: true past a ',', false past the container's closing bracket.
+    private mutating func continues(closing: UInt8) throws(JSONValue.SyntaxError) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw failure("unexpected end of the document") }
+        switch bytes[index] {
+        case UInt8(ascii: ","):
+            index += 1
+            return true
+        case closing:
+            index += 1
+            return false
+        default: throw failure("expected ',' or '\(Character(Unicode.Scalar(closing)))'")
         }
     }
 
