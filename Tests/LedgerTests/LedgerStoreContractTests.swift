@@ -164,6 +164,32 @@ import Testing
     }
 
     @Test(arguments: StoreKind.all)
+    func creditPenaltiesApplyWithTheirChangeOnly(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        try await store.migrate()
+        let policy = CreditRating.Policy()
+        let penalty = CreditPenalty(userID: "u-7", event: .violation(.high), at: t0, policy: policy)
+        var first = change(raise("m-c1"))
+        first.credit = penalty
+        #expect(try await store.write(first) == .applied)
+        let afterOne = CreditRating(updatedAt: t0).applying(.violation(.high), now: t0, policy: policy)
+        #expect(try await store.credit("u-7") == afterOne)
+        // The same flag again conflicts: its penalty is not applied a second time.
+        #expect(try await store.write(first) == .conflict)
+        #expect(try await store.credit("u-7") == afterOne)
+        // Two penalties for one user in one batch (the scheduler's path) both count, in order;
+        // the change that conflicts in the batch applies none.
+        var second = change(raise("m-c2"))
+        second.credit = CreditPenalty(userID: "u-7", event: .missedDeadline, at: t0, policy: policy)
+        var third = change(raise("m-c3"))
+        third.credit = CreditPenalty(userID: "u-7", event: .violation(.low), at: t0, policy: policy)
+        #expect(try await store.write([second, first, third]) == [.applied, .conflict, .applied])
+        let expected = afterOne.applying(.missedDeadline, now: t0, policy: policy)
+            .applying(.violation(.low), now: t0, policy: policy)
+        #expect(try await store.credit("u-7") == expected)
+    }
+
+    @Test(arguments: StoreKind.all)
     func purgeRemovesOnlyClosedFlagsOlderThanRetention(kind: StoreKind) async throws {
         let store = try await kind.make()
         try await store.migrate()

@@ -80,6 +80,10 @@ extension PostgresLedgerStore {
                     ON CONFLICT (group_id) DO UPDATE SET body = excluded.body
                     """, logger: logger)
             }
+            // Penalties in batch order, so two for one user both count.
+            for penalty in applied.compactMap(\.credit) {
+                try await Self.applyCredit(penalty, on: connection, logger: logger)
+            }
             return results
         }
     }

@@ -132,11 +132,28 @@ public final class PostgresLedgerStore: LedgerStore {
                         ON CONFLICT (group_id) DO UPDATE SET body = excluded.body
                         """, logger: logger)
                 }
+                if let penalty = change.credit { try await Self.applyCredit(penalty, on: connection, logger: logger) }
                 return .applied
             }
         } catch let error as PostgresTransactionError where error.closureError is ConflictSignal {
             return .conflict
         }
+    }
+
+    /// Lowers a user's stored rating inside the running transaction (the row locked while read).
+    static func applyCredit(_ penalty: CreditPenalty, on connection: PostgresConnection, logger: Logger) async throws {
+        var stored: CreditRating?
+        for try await body in try await connection.query(
+            "SELECT body FROM credit WHERE user_id = \(penalty.userID) FOR UPDATE", logger: logger
+        ).decode(ByteBuffer.self) {
+            stored = try decoder.decode(CreditRating.self, from: data(body))
+        }
+        let body = bytes(try encoder.encode(penalty.applied(to: stored)))
+        try await connection.query(
+            """
+            INSERT INTO credit(user_id, body) VALUES (\(penalty.userID), \(body))
+            ON CONFLICT (user_id) DO UPDATE SET body = excluded.body
+            """, logger: logger)
     }
 
     private static func count(_ rows: PostgresRowSequence) async throws -> Int {

@@ -47,8 +47,8 @@ public struct DeliveredEvent: Sendable, Hashable {
     }
 }
 
-/// One atomic write: a flag change, the events it produced, the action that caused it, and the
-/// group's statistics. All or nothing.
+/// One atomic write: a flag change, the events it produced, the action that caused it, the
+/// group's statistics and the credit penalty it carries. All or nothing.
 public struct LedgerChange: Sendable {
     /// The flag as it must be stored; its `version` is the new version.
     public var flag: Flag?
@@ -60,10 +60,12 @@ public struct LedgerChange: Sendable {
     public var groupActivity: GroupActivity?
     /// Releases this worker's lease on the flag, if it held one.
     public var releaseLeaseOf: String?
+    /// Applied to the user's stored rating when the change applies.
+    public var credit: CreditPenalty?
 
     public init(
         flag: Flag?, expectedVersion: Int?, events: [OutboxEvent], actionID: String? = nil,
-        groupActivity: GroupActivity? = nil, releaseLeaseOf: String? = nil
+        groupActivity: GroupActivity? = nil, releaseLeaseOf: String? = nil, credit: CreditPenalty? = nil
     ) {
         self.flag = flag
         self.expectedVersion = expectedVersion
@@ -71,6 +73,7 @@ public struct LedgerChange: Sendable {
         self.actionID = actionID
         self.groupActivity = groupActivity
         self.releaseLeaseOf = releaseLeaseOf
+        self.credit = credit
     }
 }
 

@@ -11,8 +11,8 @@ extension ModerationCore {
     }
 
     /// Handles a claimed batch of due deadlines: escalate each, count owners' missed deadlines
-    /// (which may alert a group), release the leases — all in one ledger transaction — then
-    /// start publishing the events and lower the negligent owners' credit.
+    /// (which may alert a group), lower the negligent owners' credit, release the leases — all in
+    /// one ledger transaction — then start publishing the events.
     public func handleDue(_ flags: [Flag], leaseOwner: String) async throws {
         let time = now()
         var changes: [LedgerChange] = []
@@ -40,10 +40,15 @@ extension ModerationCore {
                 activities[flag.groupID] = activity
                 activityChange = activity
             }
+            // The owner who let the deadline pass loses credit with the escalation.
+            let penalty = flag.status == .awaitingOwner ? flag.ownerID : nil
             changes.append(
                 LedgerChange(
                     flag: next, expectedVersion: flag.version, events: try encoder.outboxEvents(events),
-                    groupActivity: activityChange, releaseLeaseOf: leaseOwner))
+                    groupActivity: activityChange, releaseLeaseOf: leaseOwner,
+                    credit: penalty.map {
+                        CreditPenalty(userID: $0, event: .missedDeadline, at: time, policy: creditPolicy)
+                    }))
             decisions.append((flag, decision, activityChange))
         }
         guard !changes.isEmpty else { return }
@@ -53,9 +58,6 @@ extension ModerationCore {
         publishing.start(events)
         for ((flag, decision, activity), result) in zip(decisions, results) where result == .applied {
             if let activity { _ = keepActivity(activity, written: true) }
-            if flag.status == .awaitingOwner, let owner = flag.ownerID {
-                try await lowerCredit(of: owner, for: .missedDeadline, at: time)
-            }
             guard case .flagEscalated(let data)? = decision.events.first?.event else { continue }
             Counter(
                 label: MetricName.escalations,

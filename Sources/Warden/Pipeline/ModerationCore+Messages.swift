@@ -6,9 +6,9 @@ import Logging
 import Metrics
 
 extension ModerationCore {
-    /// Handles a classified, non-private message: group statistics always; a flag, its events
-    /// and possibly a group alert when the verdict flags it. Idempotent: a replayed message finds
-    /// its flag and changes nothing.
+    /// Handles a classified, non-private message: group statistics always; a flag, its events,
+    /// the sender's credit penalty and possibly a group alert when the verdict flags it.
+    /// Idempotent: a replayed message's flag insert conflicts and changes nothing.
     public func handle(message: GroupMessage, verdict: Verdict) async throws {
         let time = now()
         let snapshot = GroupSnapshot(
@@ -34,21 +34,24 @@ extension ModerationCore {
         let flagged = FlaggedMessage(
             messageID: message.messageID, groupID: message.groupID, senderID: message.senderID, group: snapshot,
             categories: verdict.categories.map(Self.finding), severity: severity)
-        let existing = try await store.flag(id: FlagID.forMessage(message.messageID))
+        // Written as new without reading first: a message is flagged once, so the flag is almost
+        // never there; when it is (a replay, or another worker got there first) the insert
+        // conflicts and nothing of this change is written.
         let decision = chain.raise(
-            flagged, existing: existing, groupIsPrimarilyIllegal: wasIllegal || !alerts.isEmpty, now: time)
-        guard decision.changesLedger else {
-            logger.debug("message already flagged", metadata: [LogKey.flagID: "\(existing?.flagID ?? "")"])
-            return
-        }
+            flagged, existing: nil, groupIsPrimarilyIllegal: wasIllegal || !alerts.isEmpty, now: time)
         events = decision.events + events
+        let penalty = CreditPenalty(
+            userID: message.senderID, event: .violation(severity), at: time, policy: creditPolicy)
         let result = try await commit(
             LedgerChange(
                 flag: decision.flag, expectedVersion: nil, events: try encoder.outboxEvents(events),
-                groupActivity: activity))
+                groupActivity: activity, credit: penalty))
+        guard result == .applied, let flag = decision.flag else {
+            logger.debug(
+                "message already flagged", metadata: [LogKey.flagID: "\(FlagID.forMessage(message.messageID))"])
+            return
+        }
         _ = keepActivity(activity, written: true)
-        guard result == .applied, let flag = decision.flag else { return }
-        try await lowerCredit(of: message.senderID, for: .violation(severity), at: time)
         for category in flag.categories {
             Counter(label: MetricName.flags, dimensions: [("category", category.category)]).increment()
         }
@@ -63,11 +66,6 @@ extension ModerationCore {
             metadata: [
                 LogKey.flagID: "\(flag.flagID)", LogKey.eventType: "flag.raised", "route": "\(flag.route.rawValue)",
             ])
-    }
-
-    func lowerCredit(of userID: String, for event: CreditRating.Event, at time: Date) async throws {
-        let current = try await store.credit(userID) ?? CreditRating(updatedAt: time)
-        try await store.saveCredit(userID, current.applying(event, now: time, policy: creditPolicy))
     }
 
     static func finding(_ verdict: CategoryVerdict) -> CategoryFinding {

@@ -113,6 +113,22 @@ import Testing
         #expect((category["evidence"] as? [[String: Int]]) == [["attachment": 1]])
     }
 
+    @Test func aFlagLowersTheSendersCreditOnceEvenWhenTheMessageIsReplayed() async throws {
+        let pipeline = try await Self.pipeline(bank: "md5 \(Self.bankedMD5) obscene test-set\n", blockList: "")
+        defer { try? FileManager.default.removeItem(at: pipeline.folder) }
+        let store = pipeline.handler.core.store
+        try await pipeline.send(id: "m-clean", text: "周末一起吃饭", attachments: [])
+        #expect(try await store.credit("u-9") == nil, "a clean message costs no credit")
+        let banked: [[String: Any]] = [["kind": "image", "md5": Self.bankedMD5]]
+        try await pipeline.send(id: "m-banked", text: "周末一起吃饭", attachments: banked)
+        let lowered = try #require(try await store.credit("u-9"))
+        #expect(lowered.score < 100)
+        // A replay after a crash: the flag exists, so neither events nor a second penalty.
+        try await pipeline.send(id: "m-banked", text: "周末一起吃饭", attachments: banked)
+        #expect(try await store.credit("u-9") == lowered)
+        #expect(try pipeline.flaggedCategories().count == 1)
+    }
+
     @Test func aConfiguredBlockListFlagsALinkAttachmentAndALinkInTheText() async throws {
         let pipeline = try await Self.pipeline(bank: "", blockList: "bad-casino.com gambling\n")
         defer { try? FileManager.default.removeItem(at: pipeline.folder) }
