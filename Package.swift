@@ -123,7 +123,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "WorkerPoolTests", dependencies: ["WorkerPool", "KafkaClient"]),
+        .testTarget(
+            name: "WorkerPoolTests",
+            dependencies: ["WorkerPool", "KafkaClient", .product(name: "MetricsTestKit", package: "swift-metrics")]
+        ),
         .testTarget(name: "ClassificationTests", dependencies: ["Classification"]),
         .testTarget(name: "EscalationTests", dependencies: ["Escalation"]),
         .testTarget(

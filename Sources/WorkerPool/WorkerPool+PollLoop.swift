@@ -55,7 +55,10 @@ extension WorkerPool {
             records = try source.poll(
                 maxRecords: min(configuration.pollBatchSize, capacity), timeout: configuration.pollTimeout)
         }
-        if !records.isEmpty { admit(records) }
+        if !records.isEmpty {
+            fetchAges.value.record(records)
+            admit(records)
+        }
         applyPendingFlow()
         // Stored offsets are committed every auto.commit.interval.ms (5 s by default); storing
         // more often than every few tens of milliseconds only costs (revocation and shutdown

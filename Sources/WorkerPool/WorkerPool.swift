@@ -36,6 +36,7 @@ public final class WorkerPool<Handler: RecordHandler>: Service, PartitionOwnersh
     let inFlightGauge = Gauge(label: WorkerPoolMetricName.inFlight)
     /// When the poll thread last stored offsets (touched by the poll thread only).
     let lastStore = PollThreadBox(ContinuousClock.now)
+    let fetchAges = PollThreadBox(FetchAgeTimers())
 
     /// Thrown by `run()` when called a second time.
     public struct AlreadyStarted: Error, Sendable {}

@@ -1,3 +1,5 @@
+import Foundation
+import KafkaClient
 import Metrics
 
 /// Metric names (shared with Warden's `MetricName`); labels are low-cardinality only: topic,
@@ -11,6 +13,9 @@ public enum WorkerPoolMetricName {
     /// producer's create time): time spent in the broker, in fetch buffers and queued behind its
     /// key. Consumer lag in seconds rather than records.
     public static let recordAge = "groupwarden_record_age_seconds"
+    /// Timer, label `topic`: a record's age when the poll thread takes it from the consumer: the
+    /// broker's and the fetch's share of `recordAge` (the rest is the wait in the pool).
+    public static let fetchAge = "groupwarden_record_fetch_age_seconds"
     /// Gauge: records admitted and not finished (queued behind their key or running).
     public static let inFlight = "groupwarden_in_flight"
     /// Counter, label `topic`: handler attempts that failed retriably and were retried.
@@ -65,5 +70,32 @@ struct MetricsCache {
         if let previous = last { topics[previous.topic] = previous.metrics }
         last = (topic, topics[topic] ?? TopicMetrics(topic: topic))
         return body(&last!.metrics)
+    }
+}
+
+/// The poll thread's per-topic fetch-age timers (only the poll thread touches them).
+struct FetchAgeTimers {
+    private let factory: any MetricsFactory
+    private var timers: [String: Timer] = [:]
+
+    init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
+    }
+
+    /// Records the age of every timestamped record at `now` (one clock reading per batch).
+    mutating func record(_ records: [KafkaRecord], now: Date = Date()) {
+        var last: (topic: String, timer: Timer)?
+        for record in records {
+            guard let timestamp = record.timestamp else { continue }
+            if last?.topic != record.topic {
+                let timer =
+                    timers[record.topic]
+                    ?? Timer(
+                        label: WorkerPoolMetricName.fetchAge, dimensions: [("topic", record.topic)], factory: factory)
+                timers[record.topic] = timer
+                last = (record.topic, timer)
+            }
+            last!.timer.recordNanoseconds(Int64(max(0, now.timeIntervalSince(timestamp)) * 1e9))
+        }
     }
 }

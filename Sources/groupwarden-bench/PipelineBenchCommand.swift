@@ -20,7 +20,10 @@ struct PipelineBenchCommand: AsyncParsableCommand {
 
     @Option(help: "Messages for the throughput phase (both the raw relay and the worker read them).")
     var messages = 200_000
-    @Option(help: "Partitions of the input topic (a mock partition keeps only ~5 MiB).")
+    @Option(
+        help:
+            "Partitions of the input topic. A mock partition keeps only ~5 MiB (the throughput phase's records must fit), and the mock walks every retained record batch of every partition on each fetch: at a paced rate the batches, and so the walk, grow with the partition count (with 64 partitions at 10,000/s the fetch age grows within a minute; with 4 it stays flat). The pool parallelises by key, not by partition."
+    )
     var partitions: Int32 = 64
     @Option(help: "Group chats in the traffic.")
     var groups = 5_000
@@ -66,6 +69,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
                     MetricName.processingSeconds: { _, nanoseconds in progress.handled(nanoseconds: nanoseconds) },
                     // The bench sends no actions: every aged record is an input message.
                     WorkerPoolMetricName.recordAge: { _, nanoseconds in progress.aged(nanoseconds: nanoseconds) },
+                    WorkerPoolMetricName.fetchAge: { _, nanoseconds in progress.fetched(nanoseconds: nanoseconds) },
                 ]))
 
         // The embedded cluster lives in this process (its CPU and memory count with ours) unless
@@ -133,8 +137,10 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             )
             print(latencyLine(latencies))
             if latencySeconds < 120, let ages = progress.agesByMinute().first {
-                // Of which: produce to the start of handling (broker, fetch, pool queue).
+                // Of which: produce to the start of handling (broker, fetch, pool queue), and
+                // produce to the poll thread (broker and fetch alone).
                 print(ages)
+                print(progress.fetchAgeLine())
             }
             if latencySeconds >= 120 {
                 // Latency over time: a worker that degrades shows it here, not in the overall line.

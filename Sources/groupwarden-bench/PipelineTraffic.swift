@@ -93,6 +93,7 @@ final class PhaseProgress: Sendable {
         let counter = ProgressCounter(target: target)
         current.withLock { $0 = counter }
         handlerTimes.withLock { $0 = LogHistogram() }
+        fetchAges.withLock { $0 = LogHistogram() }
         ages.withLock { $0 = (ContinuousClock.now, []) }
         return counter
     }
@@ -111,6 +112,20 @@ final class PhaseProgress: Sendable {
             func ms(_ p: Double) -> String { fmt(Double(histogram.percentile(p)) / 1e6) }
             return "record_age_ms p50=\(ms(0.5)) p90=\(ms(0.9)) p99=\(ms(0.99)) max=\(fmt(Double(histogram.max) / 1e6))"
         }
+    }
+
+    /// Input records' age when the poll thread took them, over the phase.
+    private let fetchAges = Mutex(LogHistogram())
+
+    func fetched(nanoseconds: Int64) {
+        fetchAges.withLock { $0.record(nanoseconds) }
+    }
+
+    /// `fetch_age_ms p50=… p99=…` (produce to the poll thread) over the current phase.
+    func fetchAgeLine() -> String {
+        let histogram = fetchAges.withLock { $0 }
+        func ms(_ p: Double) -> String { fmt(Double(histogram.percentile(p)) / 1e6) }
+        return "fetch_age_ms p50=\(ms(0.5)) p90=\(ms(0.9)) p99=\(ms(0.99)) max=\(fmt(Double(histogram.max) / 1e6))"
     }
 
     func handled(nanoseconds: Int64) {
