@@ -37,9 +37,13 @@ extension WorkerPool {
     /// One round: poll what there is room for (or, while paused for back-pressure, wait for room
     /// and poll only to serve callbacks), admit it, wake workers, apply flow actions, store offsets.
     private func pollOnce() throws {
+        let roomWanted = self.roomWanted
         let (paused, capacity) = state.withLock { state -> (Bool, Int) in
             let (paused, capacity) = (state.core.isPaused, state.core.capacity)
-            if paused || capacity == 0 { state.pollThreadWaiting = true }
+            if paused || capacity == 0 {
+                state.pollThreadWaiting = true
+                state.pollThreadRoomWanted = roomWanted
+            }
             return (paused, capacity)
         }
         var records: [KafkaRecord] = []
@@ -125,6 +129,7 @@ extension WorkerPool {
             let done = state.withLock { state -> Bool in
                 if condition(&state) { return true }
                 state.pollThreadWaiting = true
+                state.pollThreadRoomWanted = 0
                 return false
             }
             if done { return true }
@@ -192,7 +197,24 @@ extension Duration {
     }
 }
 
+extension WorkerPool {
+    /// Room worth waking a full poll thread for: a poll's worth (or a tenth of the bound, if
+    /// smaller). Waking it for every finished batch made the poll thread and the workers trade
+    /// the lock and a futex wake-up per batch while the pool was saturated.
+    var roomWanted: Int {
+        max(1, min(configuration.pollBatchSize, configuration.maxInFlight / 10))
+    }
+}
+
 extension WorkerPool.SharedState {
+    /// Whether a waiting poll thread has something to do: enough room to poll, flow actions to
+    /// apply, or (waiting for a drain) any finished record.
+    var pollThreadHasWork: Bool {
+        guard pollThreadWaiting else { return false }
+        return pollThreadRoomWanted == 0 || !pendingFlow.isEmpty || core.capacity >= pollThreadRoomWanted
+            || phase != .running
+    }
+
     /// Admits what the poll thread enqueued; flow actions go to `pendingFlow`.
     mutating func admitInbox(_ logger: Logger) {
         let (refused, actions) = core.admitInbox()

@@ -36,9 +36,9 @@ extension WorkerPool {
                     if let action = state.core.complete(job).action { state.pendingFlow.append(action) }
                 }
                 state.admitInbox(logger)
-                // The poll thread waits for room or for a drain: anything done here may be it.
-                let signal = state.pollThreadWaiting
-                state.pollThreadWaiting = false
+                // The poll thread waits for room or for a drain: wake it when this is it.
+                let signal = state.pollThreadHasWork
+                if signal { state.pollThreadWaiting = false }
                 let share = max(1, min(Self.maxBatch, affordable, state.core.readyCount / workers))
                 while batch.count < share, let job = state.core.nextJob() { batch.append(job) }
                 // Wake idle workers for what is left ready (each will take a share).

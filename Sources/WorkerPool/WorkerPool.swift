@@ -52,8 +52,12 @@ public final class WorkerPool<Handler: RecordHandler>: Service, PartitionOwnersh
         var phase: Phase = .idle
         var idleWorkers: [CheckedContinuation<Void, Never>] = []
         var pendingFlow: [PoolCore.FlowAction] = []
-        /// Set by the poll thread before it waits; a worker that finishes a record clears it and signals.
+        /// Set by the poll thread before it waits; a worker that finishes a record clears it and
+        /// signals, once the poll thread has something to do (see `pollThreadHasWork`).
         var pollThreadWaiting = false
+        /// While waiting for room: the room (records it may poll) worth waking it for. Zero while
+        /// it waits for a condition (a drain at revocation or shutdown): every finish wakes it.
+        var pollThreadRoomWanted = 0
         /// Times partitions were lost (session expired): their records may be redelivered.
         var lostEvents = 0
     }
