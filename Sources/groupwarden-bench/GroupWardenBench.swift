@@ -8,6 +8,7 @@ struct GroupWardenBench: AsyncParsableCommand {
         abstract: "Benchmark drivers for GroupWarden components.",
         subcommands: [
             ClassifyBenchCommand.self, WorkerPoolBenchCommand.self, LedgerBenchCommand.self, PipelineBenchCommand.self,
+            EventEncodingBenchCommand.self,
         ]
     )
 }
