@@ -38,28 +38,16 @@ import Testing
         }
     }
 
-    /// Seeded generator (SplitMix64) for reproducible contents.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let alphabet: [Character] = [
         "a", "Z", "0", "-", ":", " ", "/", "\"", "\\", "\n", "\r", "\t", "\u{08}", "\u{0C}", "\u{01}", "\u{1F}",
         "\u{7F}", "é", "中", "群", "😀", "\u{2028}",
     ]
 
-    static func text(_ random: inout Seeded) -> String {
+    static func text(_ random: inout SplitMix64) -> String {
         String((0..<Int.random(in: 0...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
     }
 
-    static func score(_ random: inout Seeded) -> Double {
+    static func score(_ random: inout SplitMix64) -> Double {
         switch Int.random(in: 0..<6, using: &random) {
         case 0: [0, 1, 0.5, 0.1, 1e-7, 0.30000000000000004, 123_456.789, 2.5e-5].randomElement(using: &random)!
         case 1: Double(Int.random(in: 0...1000, using: &random)) / 1000
@@ -67,7 +55,7 @@ import Testing
         }
     }
 
-    static func finding(_ random: inout Seeded) -> CategoryFinding {
+    static func finding(_ random: inout SplitMix64) -> CategoryFinding {
         CategoryFinding(
             category: text(&random), score: score(&random),
             rules: (0..<Int.random(in: 0...3, using: &random)).map { _ in text(&random) },
@@ -80,7 +68,7 @@ import Testing
     }
 
     /// Every event the chain emits for one random flag's life, plus a decoded group alert.
-    static func events(_ random: inout Seeded) throws -> [IdentifiedEvent] {
+    static func events(_ random: inout SplitMix64) throws -> [IdentifiedEvent] {
         let chain = ResponsibilityChain()
         let now = Date(
             timeIntervalSince1970: 1_795_338_000 + Double.random(in: 0...1e7, using: &random).rounded() / 1000)
@@ -112,7 +100,7 @@ import Testing
     }
 
     @Test func everyEventTypeEncodesToFoundationsBytes() throws {
-        var random = Seeded(state: 20_261_127)
+        var random = SplitMix64(seed: 20_261_127)
         var types = Set<String>()
         for _ in 0..<400 {
             for identified in try Self.events(&random) {
@@ -141,6 +129,33 @@ import Testing
         case .flagResolved(let data): try check(data)
         case .groupAlert(let data): try check(data)
         }
+    }
+
+    /// The container features the contract's types do not use yet: nested and super encoders.
+    struct Unusual: Encodable {
+        enum Keys: String, CodingKey { case plainKey, nestedBox, listOfThings, superKey }
+        enum Inner: String, CodingKey { case innerValue }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            var nested = container.nestedContainer(keyedBy: Inner.self, forKey: .nestedBox)
+            try nested.encode(Optional<Int>.none, forKey: .innerValue)
+            var list = container.nestedUnkeyedContainer(forKey: .listOfThings)
+            try list.encode(-12)
+            try list.encode(UInt64.max)
+            try list.encode(2.5)
+            try list.encodeNil()
+            try ["x/y": 1].encode(to: list.superEncoder())
+            var inner = list.nestedContainer(keyedBy: Inner.self)
+            try inner.encode(true, forKey: .innerValue)
+            try [Date(timeIntervalSince1970: 0)].encode(to: container.superEncoder(forKey: .superKey))
+            try container.encode("\u{0}\u{1F}\"\\", forKey: .plainKey)
+        }
+    }
+
+    @Test func nestedAndSuperEncodersMatchFoundation() throws {
+        let foundation = String(decoding: try CloudEventCoding.encoder.encode(Unusual()), as: UTF8.self)
+        #expect(String(decoding: try EventJSONEncoder.encode(Unusual()), as: UTF8.self) == foundation)
     }
 
     @Test func aNonFiniteNumberIsRefusedLikeFoundationRefusesIt() throws {

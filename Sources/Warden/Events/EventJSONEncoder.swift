@@ -270,9 +270,13 @@ private struct KeyedTreeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
         return UnkeyedTreeContainer(tree: nested, codingPath: codingPath + [key])
     }
 
-    mutating func superEncoder() -> any Encoder { SuperTreeEncoder(tree: tree, key: "super", codingPath: codingPath) }
+    mutating func superEncoder() -> any Encoder {
+        let tree = self.tree
+        return SuperTreeEncoder(codingPath: codingPath) { tree.members.append(("super", $0)) }
+    }
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        SuperTreeEncoder(tree: tree, key: EventJSONTree.jsonKey(key.stringValue), codingPath: codingPath + [key])
+        let (tree, name) = (self.tree, EventJSONTree.jsonKey(key.stringValue))
+        return SuperTreeEncoder(codingPath: codingPath + [key]) { tree.members.append((name, $0)) }
     }
 }
 
@@ -331,10 +335,9 @@ private struct UnkeyedTreeContainer: UnkeyedEncodingContainer {
     }
 
     mutating func superEncoder() -> any Encoder {
-        let encoder = TreeEncoder(codingPath: path)
-        let slot = tree.elements.count
+        let (tree, slot, nestedPath) = (self.tree, tree.elements.count, path)
         tree.elements.append(.null)
-        return ElementSuperEncoder(tree: tree, slot: slot, inner: encoder)
+        return SuperTreeEncoder(codingPath: nestedPath) { tree.elements[slot] = $0 }
     }
 }
 
@@ -364,44 +367,20 @@ private struct SingleTreeContainer: SingleValueEncodingContainer {
     }
 }
 
-/// `superEncoder(forKey:)` of a keyed container: what it encodes becomes that member.
+/// A container's `superEncoder`: what is encoded into it takes its place (a member or an
+/// element) when the encoder is released.
 private final class SuperTreeEncoder: Encoder {
-    let tree: EventJSONTree
-    let key: String
     let inner: TreeEncoder
+    let place: (EventJSONTree.Value) -> Void
     var codingPath: [any CodingKey] { inner.codingPath }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(tree: EventJSONTree, key: String, codingPath: [any CodingKey]) {
-        self.tree = tree
-        self.key = key
+    init(codingPath: [any CodingKey], place: @escaping (EventJSONTree.Value) -> Void) {
         inner = TreeEncoder(codingPath: codingPath)
+        self.place = place
     }
 
-    deinit { tree.members.append((key, inner.value ?? .object(EventJSONTree()))) }
-
-    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        inner.container(keyedBy: type)
-    }
-    func unkeyedContainer() -> any UnkeyedEncodingContainer { inner.unkeyedContainer() }
-    func singleValueContainer() -> any SingleValueEncodingContainer { inner.singleValueContainer() }
-}
-
-/// `superEncoder()` of an unkeyed container: what it encodes fills the element it reserved.
-private final class ElementSuperEncoder: Encoder {
-    let tree: EventJSONTree
-    let slot: Int
-    let inner: TreeEncoder
-    var codingPath: [any CodingKey] { inner.codingPath }
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
-
-    init(tree: EventJSONTree, slot: Int, inner: TreeEncoder) {
-        self.tree = tree
-        self.slot = slot
-        self.inner = inner
-    }
-
-    deinit { tree.elements[slot] = inner.value ?? .object(EventJSONTree()) }
+    deinit { place(inner.value ?? .object(EventJSONTree())) }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         inner.container(keyedBy: type)
