@@ -29,10 +29,16 @@ final class SQLiteGroupCommit: Sendable {
     private let state = Mutex(State())
     /// Told the number of writes in each transaction before it runs (metrics, tests).
     private let willCommit: @Sendable (Int) -> Void
+    /// Told after each transaction (the WAL checkpointer).
+    private let didCommit: @Sendable () -> Void
 
-    init(database: any DatabaseWriter, willCommit: @escaping @Sendable (Int) -> Void = { _ in }) {
+    init(
+        database: any DatabaseWriter, willCommit: @escaping @Sendable (Int) -> Void = { _ in },
+        didCommit: @escaping @Sendable () -> Void = {}
+    ) {
         self.database = database
         self.willCommit = willCommit
+        self.didCommit = didCommit
     }
 
     /// Runs `work` in the next group transaction and returns its result once that commits.
@@ -75,6 +81,7 @@ final class SQLiteGroupCommit: Sendable {
             } catch {
                 outcomes = batch.map { _ in .failure(error) }
             }
+            didCommit()
             for (waiting, outcome) in zip(batch, outcomes) { waiting.completion(outcome) }
         }
     }

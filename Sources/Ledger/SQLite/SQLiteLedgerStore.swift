@@ -12,23 +12,35 @@ import Logging
 public final class SQLiteLedgerStore: LedgerStore {
     private let database: any DatabaseWriter
     private let groupCommit: SQLiteGroupCommit
+    /// WAL checkpoints in the background (file databases only).
+    let checkpointer: SQLiteCheckpointer?
     private let logger: Logger
 
     /// - Parameter path: a file path, or `:memory:` for a private in-memory database.
-    public init(path: String, logger: Logger) throws {
+    public convenience init(path: String, logger: Logger) throws {
+        try self.init(path: path, checkpointInterval: .seconds(1), logger: logger)
+    }
+
+    /// - Parameter checkpointInterval: least time between two background WAL checkpoints.
+    init(path: String, checkpointInterval: Duration, logger: Logger) throws {
         self.logger = logger
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         do {
             if path == ":memory:" {
                 database = try DatabaseQueue(configuration: configuration)
+                checkpointer = nil
             } else {
+                // Checkpoints run beside the writer, not inside its commits (see SQLiteCheckpointer).
+                configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
                 database = try DatabasePool(path: path, configuration: configuration)
+                checkpointer = try SQLiteCheckpointer(path: path, interval: checkpointInterval)
             }
         } catch {
             throw LedgerError(code: "open_failed", message: "cannot open \(path): \(error)", isRetriable: false)
         }
-        groupCommit = SQLiteGroupCommit(database: database)
+        let checkpointer = self.checkpointer
+        groupCommit = SQLiteGroupCommit(database: database, didCommit: { checkpointer?.wroteToLog() })
     }
 
     public func migrate() async throws {
@@ -68,6 +80,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func write(_ changes: [LedgerChange]) async throws -> [LedgerWriteResult] {
         let prepared = try changes.map(PreparedChange.init)
         let now = Date().timeIntervalSince1970
+        defer { checkpointer?.wroteToLog() }
         return try await database.write { db in
             try prepared.map { change in
                 var result = LedgerWriteResult.applied
@@ -170,6 +183,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func claimDueFlags(now: Date, limit: Int, leaseOwner: String, leaseFor: Duration) async throws -> [Flag] {
         let at = now.timeIntervalSince1970
         let until = at + Double(leaseFor.components.seconds) + Double(leaseFor.components.attoseconds) / 1e18
+        defer { checkpointer?.wroteToLog() }
         return try await database.write { db in
             let bodies = try Data.fetchAll(
                 db,
@@ -299,6 +313,7 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func purge(before cutoff: Date) async throws -> Int {
         let at = cutoff.timeIntervalSince1970
+        defer { checkpointer?.wroteToLog() }
         return try await database.write { db in
             try db.execute(
                 sql:
