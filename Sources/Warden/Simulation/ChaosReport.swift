@@ -107,6 +107,12 @@ public struct ChaosReport: Sendable, Equatable {
                 + statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
             "outcomes: " + outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
         ]
+        // The ids behind each failed check, for whoever reads the run's logs next.
+        for failure in failures {
+            if let ids = examples[failure.check], !ids.isEmpty {
+                lines.append("e.g. \(failure.check): " + ids.joined(separator: ", "))
+            }
+        }
         lines.append(
             passed
                 ? "AUDIT PASSED" : "AUDIT FAILED: " + failures.map { "\($0.check) \($0.count)" }.joined(separator: ", ")

@@ -161,6 +161,8 @@ import Testing
         #expect(report.forgedRefused == 1)
         #expect(report.forgedRefusalsLostByBroker == 1)
         #expect(report.failures.map(\.check) == ["forged actions not refused"])
+        // The printed audit names the action, for the run's logs.
+        #expect(report.summary().contains("e.g. forged actions not refused: forged-3\nAUDIT FAILED"))
 
         audit.deadLetters.append("forged-3")
         #expect(audit.report().passed, "\(audit.report().failures)")
