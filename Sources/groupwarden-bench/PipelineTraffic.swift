@@ -108,10 +108,7 @@ final class PhaseProgress: Sendable {
 
     /// `record_age_ms p50=… p99=…` (produce to start of handling) for each minute of the phase.
     func agesByMinute() -> [String] {
-        ages.withLock { $0.minutes }.map { histogram in
-            func ms(_ p: Double) -> String { fmt(Double(histogram.percentile(p)) / 1e6) }
-            return "record_age_ms p50=\(ms(0.5)) p90=\(ms(0.9)) p99=\(ms(0.99)) max=\(fmt(Double(histogram.max) / 1e6))"
-        }
+        ages.withLock { $0.minutes }.map { $0.millisecondsLine("record_age_ms") }
     }
 
     /// Input records' age when the poll thread took them, over the phase.
@@ -123,9 +120,7 @@ final class PhaseProgress: Sendable {
 
     /// `fetch_age_ms p50=… p99=…` (produce to the poll thread) over the current phase.
     func fetchAgeLine() -> String {
-        let histogram = fetchAges.withLock { $0 }
-        func ms(_ p: Double) -> String { fmt(Double(histogram.percentile(p)) / 1e6) }
-        return "fetch_age_ms p50=\(ms(0.5)) p90=\(ms(0.9)) p99=\(ms(0.99)) max=\(fmt(Double(histogram.max) / 1e6))"
+        fetchAges.withLock { $0 }.millisecondsLine("fetch_age_ms")
     }
 
     func handled(nanoseconds: Int64) {
@@ -136,8 +131,7 @@ final class PhaseProgress: Sendable {
     func handlerTimeLine() -> String {
         let histogram = handlerTimes.withLock { $0 }
         guard histogram.count > 0 else { return "handler_ms none" }
-        func ms(_ p: Double) -> String { fmt(Double(histogram.percentile(p)) / 1e6) }
-        return "handler_ms p50=\(ms(0.5)) p90=\(ms(0.9)) p99=\(ms(0.99)) max=\(fmt(Double(histogram.max) / 1e6))"
+        return histogram.millisecondsLine("handler_ms")
     }
 
     func add(_ amount: Int) {
@@ -148,6 +142,12 @@ final class PhaseProgress: Sendable {
 /// Counts of non-negative values in buckets 2% wide (log scale): percentiles within 2%, in
 /// constant memory.
 struct LogHistogram: Sendable {
+    /// `NAME p50=… p90=… p99=… max=…` in milliseconds (values recorded in nanoseconds).
+    func millisecondsLine(_ name: String) -> String {
+        func ms(_ p: Double) -> String { fmt(Double(percentile(p)) / 1e6) }
+        return "\(name) p50=\(ms(0.5)) p90=\(ms(0.9)) p99=\(ms(0.99)) max=\(fmt(Double(max) / 1e6))"
+    }
+
     private static let growth = 1.02
     private var buckets = [Int](repeating: 0, count: 1400)
     private(set) var count = 0
