@@ -30,7 +30,7 @@ enum DeadLetterKind: String, Sendable {
 }
 
 /// The metric handles of one topic, created once per worker and topic.
-struct TopicMetrics {
+struct TopicMetrics: Sendable {
     let handled: Counter
     let deadLettered: Counter
     let retries: Counter
@@ -58,7 +58,7 @@ struct TopicMetrics {
 }
 
 /// A worker's cache of per-topic metric handles (no lock: one per worker task).
-struct MetricsCache {
+struct MetricsCache: Sendable {
     private var topics: [String: TopicMetrics] = [:]
     private var last: (topic: String, metrics: TopicMetrics)?
 

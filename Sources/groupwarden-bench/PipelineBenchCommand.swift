@@ -96,11 +96,14 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             "messages=\(messages) violating=\(produced.violating) private_share=\(privateShare) groups=\(groups) partitions=\(partitions) produce_seconds=\(fmt(produced.seconds))"
         )
 
+        let rawCPUBefore = ProcessCPUTime.now()
         let raw = try await RawRelayBenchmark.measure(
             bootstrap: bootstrapServers, source: config.topics.messages, destination: "bench.relay",
             expected: messages, producerProperties: KafkaProducer.defaultProperties, logger: logger)
+        // Includes the relay's group join (about a second of little CPU): an upper bound.
+        let rawCPU = ProcessCPUTime.microsecondsPerRecord(ProcessCPUTime.now() - rawCPUBefore, records: raw.records)
         print(
-            "raw_relay_records=\(raw.records) raw_seconds=\(fmt(raw.relay.seconds)) raw_rate=\(Int(raw.recordsPerSecond))"
+            "raw_relay_records=\(raw.records) raw_seconds=\(fmt(raw.relay.seconds)) raw_rate=\(Int(raw.recordsPerSecond)) raw_cpu_us_per_record=\(fmt(rawCPU))"
         )
 
         let flags = try FlagReader(bootstrap: bootstrapServers, topic: config.topics.flags, logger: logger)
@@ -111,11 +114,12 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             configuration: .init(
                 services: app.services.map { .init(service: $0) }, gracefulShutdownSignals: [], logger: logger))
         let running = Task { try await group.run() }
-        let elapsed = await throughput.waitForTarget()
+        let elapsed = try await throughput.waitForTarget(
+            timeout: .seconds(60 + messages / 2_000), what: "records handled by the pipeline")
         let pipelineRate = Double(messages) / elapsed.seconds
         let raised = try await flags.waitForRaised(produced.violating, timeout: .seconds(60))
         print(
-            "pipeline_records=\(messages) pipeline_seconds=\(fmt(elapsed.seconds)) pipeline_rate=\(Int(pipelineRate)) flags_raised=\(raised)"
+            "pipeline_records=\(messages) pipeline_seconds=\(fmt(elapsed.seconds)) pipeline_rate=\(Int(pipelineRate)) flags_raised=\(raised) pipeline_cpu_us_per_record=\(fmt(ProcessCPUTime.microsecondsPerRecord(throughput.cpuUntilTarget ?? .zero, records: messages)))"
         )
         print(progress.handlerTimeLine())
         let ratio = pipelineRate / raw.recordsPerSecond
