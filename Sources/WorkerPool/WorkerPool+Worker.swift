@@ -60,7 +60,7 @@ extension WorkerPool {
                 ran = await runWatched(batch, deadline: deadline, metrics: &metrics, finished: &finished)
             } else {
                 let started = ContinuousClock.now
-                for job in batch where await process(job, metrics: &metrics) {
+                for job in batch where await process(job, metrics: metrics) {
                     finished.append(job)
                 }
                 ran = ContinuousClock.now - started
@@ -86,17 +86,16 @@ extension WorkerPool {
             let started = ContinuousClock.now
             let (end, returned) = await deadline.watch { [metrics, resume] watch in
                 let started = ContinuousClock.now
-                var metrics = metrics
                 for (index, job) in jobs.enumerated() {
                     let finished = await self.process(
-                        job, metrics: &metrics, watch: watch, index: index, resuming: index == 0 ? resume : nil)
+                        job, metrics: metrics, watch: watch, index: index, resuming: index == 0 ? resume : nil)
                     guard watch.record(finished: finished) else { break }
                 }
-                return (metrics, ContinuousClock.now - started)
+                return ContinuousClock.now - started
             }
-            // A task left behind keeps its copy of the handles; a fresh cache costs a lookup.
-            metrics = returned?.0 ?? MetricsCache()
-            ran += returned?.1 ?? (ContinuousClock.now - started)
+            // A task left behind keeps the cache; a fresh one costs a lookup per topic.
+            if returned == nil { metrics = MetricsCache() }
+            ran += returned ?? (ContinuousClock.now - started)
             for (job, isFinished) in zip(jobs, end.outcomes) where isFinished { finished.append(job) }
             guard end.reason == .expired, let attempt = end.attempt else { return ran }
             start += attempt.index
@@ -123,7 +122,7 @@ extension WorkerPool {
     /// batch) and the record is given up (false) as soon as the watch is over; `resuming` is an
     /// attempt of this job that expired under an earlier watch, taken as failed.
     private func process(
-        _ job: Job, metrics: inout MetricsCache, watch: Watch? = nil, index: Int = 0,
+        _ job: Job, metrics: MetricsCache, watch: Watch? = nil, index: Int = 0,
         resuming: Watch.Attempt? = nil
     ) async -> Bool {
         let record = job.item.record
@@ -141,7 +140,7 @@ extension WorkerPool {
             message = try handler.decode(record)
         } catch {
             let verdict = FailureVerdict(error)
-            return await deadLetter(job, reason: "decode: \(verdict.reason)", kind: .decode, metrics: &metrics)
+            return await deadLetter(job, reason: "decode: \(verdict.reason)", kind: .decode, metrics: metrics)
         }
         var attempt = resuming?.number ?? 1
         var previousDelay = resuming?.previousDelay
@@ -171,7 +170,7 @@ extension WorkerPool {
                 if Task.isCancelled || !isLive(job) { return false }
                 let verdict = FailureVerdict(error)
                 guard verdict.isRetriable else {
-                    return await deadLetter(job, reason: verdict.reason, kind: .failed, metrics: &metrics)
+                    return await deadLetter(job, reason: verdict.reason, kind: .failed, metrics: metrics)
                 }
                 var random = SystemRandomNumberGenerator()
                 guard
@@ -180,7 +179,7 @@ extension WorkerPool {
                 else {
                     return await deadLetter(
                         job, reason: "\(verdict.reason) (after \(attempt) attempts)", kind: .exhausted,
-                        metrics: &metrics)
+                        metrics: metrics)
                 }
                 logger.info(
                     "record failed, retrying",
@@ -204,7 +203,7 @@ extension WorkerPool {
 
     /// Sends the record unchanged to the DLQ, retrying the send until it is acknowledged (true)
     /// or the record is abandoned (false).
-    private func deadLetter(_ job: Job, reason: String, kind: DeadLetterKind, metrics: inout MetricsCache) async
+    private func deadLetter(_ job: Job, reason: String, kind: DeadLetterKind, metrics: MetricsCache) async
         -> Bool
     {
         let record = job.item.record

@@ -70,7 +70,8 @@ struct PipelineBenchCommand: AsyncParsableCommand {
                     // The bench sends no actions: every aged record is an input message.
                     WorkerPoolMetricName.recordAge: { _, nanoseconds in progress.aged(nanoseconds: nanoseconds) },
                     WorkerPoolMetricName.fetchAge: { _, nanoseconds in progress.fetched(nanoseconds: nanoseconds) },
-                ]))
+                ],
+                recorders: [WorkerPoolMetricName.inFlight: { _, value in progress.inFlight(value) }]))
 
         // The embedded cluster lives in this process (its CPU and memory count with ours) unless
         // --bootstrap names another cluster, e.g. `groupwarden dev-broker` or Tansu.
@@ -114,8 +115,14 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             configuration: .init(
                 services: app.services.map { .init(service: $0) }, gracefulShutdownSignals: [], logger: logger))
         let running = Task { try await group.run() }
-        let elapsed = try await throughput.waitForTarget(
-            timeout: .seconds(60 + messages / 2_000), what: "records handled by the pipeline")
+        let elapsed: Duration
+        do {
+            elapsed = try await throughput.waitForTarget(
+                timeout: .seconds(60 + messages / 2_000), what: "records handled by the pipeline")
+        } catch {
+            print("stalled: \(error); in_flight=\(progress.lastInFlight)")
+            throw error
+        }
         let pipelineRate = Double(messages) / elapsed.seconds
         let raised = try await flags.waitForRaised(produced.violating, timeout: .seconds(60))
         print(

@@ -137,6 +137,13 @@ final class PhaseProgress: Sendable {
     func add(_ amount: Int) {
         current.withLock { $0 }?.increment(by: amount)
     }
+
+    /// The pool's last reported in-flight count (admitted, not finished), for a run that stalls.
+    private let inFlight = Atomic<Int64>(-1)
+
+    func inFlight(_ value: Int64) { inFlight.store(value, ordering: .relaxed) }
+
+    var lastInFlight: Int64 { inFlight.load(ordering: .relaxed) }
 }
 
 /// Counts of non-negative values in buckets 2% wide (log scale): percentiles within 2%, in

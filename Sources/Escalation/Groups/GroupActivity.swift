@@ -45,9 +45,13 @@ public struct GroupActivity: Sendable, Codable, Hashable {
 
     /// Messages and flagged messages within the window ending at `now`.
     public func totals(now: Date, window: Duration) -> (messages: Int, flagged: Int) {
-        let from = now - window
-        return buckets.filter { $0.start > from - window / Self.bucketsPerWindow }
-            .reduce((0, 0)) { ($0.0 + $1.messages, $0.1 + $1.flagged) }
+        let from = now - window - window / Self.bucketsPerWindow
+        var totals = (messages: 0, flagged: 0)
+        for bucket in buckets where bucket.start > from {
+            totals.messages += bucket.messages
+            totals.flagged += bucket.flagged
+        }
+        return totals
     }
 
     /// Whether the group was alerted for its content within the last window.
@@ -72,7 +76,8 @@ public struct GroupActivity: Sendable, Codable, Hashable {
                     window: Int(policy.window.seconds), flaggedMessages: flagged, flaggedRatio: ratio,
                     recommendedMeasures: Measure.ladder(alertCount: contentAlerts, reason: .primarilyIllegalContent)))
         }
-        let recentMisses = missedDeadlines.filter { now.timeIntervalSince($0) < policy.window.seconds }.count
+        var recentMisses = 0
+        for missed in missedDeadlines where now.timeIntervalSince(missed) < policy.window.seconds { recentMisses += 1 }
         let negligenceQuiet = lastNegligenceAlert.map { now.timeIntervalSince($0) >= policy.window.seconds } ?? true
         if recentMisses >= policy.negligenceMisses, negligenceQuiet {
             negligenceAlerts += 1
@@ -88,9 +93,11 @@ public struct GroupActivity: Sendable, Codable, Hashable {
     }
 
     private mutating func prune(now: Date, window: Duration) {
+        // Checked first: removeAll(where:) makes the array unique (a copy) even when it removes nothing.
         let horizon = now - window - window / Self.bucketsPerWindow
-        buckets.removeAll { $0.start < horizon }
-        missedDeadlines.removeAll { now.timeIntervalSince($0) >= window.seconds }
+        if buckets.contains(where: { $0.start < horizon }) { buckets.removeAll { $0.start < horizon } }
+        let expired = { (missed: Date) in now.timeIntervalSince(missed) >= window.seconds }
+        if missedDeadlines.contains(where: expired) { missedDeadlines.removeAll(where: expired) }
     }
 }
 

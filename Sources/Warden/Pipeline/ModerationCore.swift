@@ -20,8 +20,9 @@ public final class ModerationCore: Sendable {
     let creditPolicy = CreditRating.Policy()
     let now: @Sendable () -> Date
     let logger: Logger
-    /// Group statistics of groups this worker has seen; the ledger has the durable copy.
-    let activity = Mutex<[String: (value: GroupActivity, unsaved: Int)]>([:])
+    /// Group statistics of groups this worker has seen; the ledger has the durable copy. A value
+    /// is nil while a message of its group holds it (see `loadActivity`).
+    let activity = Mutex<[String: (value: GroupActivity?, unsaved: Int)]>([:])
     let snapshots = Mutex<[String: GroupSnapshot]>([:])
 
     /// Clean messages counted before a group's statistics are written back.
@@ -71,12 +72,22 @@ public final class ModerationCore: Sendable {
 
     // MARK: Group statistics
 
+    ///
+    /// The cached value is taken out, not copied: the caller's copy is then the only reference to
+    /// its arrays and counting a message changes them in place instead of copying them. The
+    /// caller gives it back with `keepActivity`; if it fails first, the group's next message
+    /// reads the ledger's copy (as after an eviction).
     func loadActivity(_ groupID: String) async throws -> GroupActivity {
-        if let cached = activity.withLock({ $0[groupID]?.value }) { return cached }
+        let cached = activity.withLock { cache -> GroupActivity? in
+            guard let index = cache.index(forKey: groupID) else { return nil }
+            defer { cache.values[index].value = nil }
+            return cache.values[index].value
+        }
+        if let cached { return cached }
         let stored = try await store.groupActivity(groupID) ?? GroupActivity(groupID: groupID)
         activity.withLock { cache in
             if cache.count >= Self.cachedGroupsLimit { Self.evictTenth(of: &cache, preferring: { $0.unsaved == 0 }) }
-            cache[groupID] = (stored, 0)
+            cache[groupID] = (nil, cache[groupID]?.unsaved ?? 0)
         }
         return stored
     }
