@@ -64,10 +64,11 @@ let package = Package(
             ]
         ),
         .target(name: "Escalation", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "CompactJSON"),
         .target(
             name: "Ledger",
             dependencies: [
-                "Escalation",
+                "Escalation", "CompactJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,7 +78,7 @@ let package = Package(
         .target(
             name: "Warden",
             dependencies: [
-                "KafkaClient", "WorkerPool", "Classification", "Escalation", "Ledger",
+                "KafkaClient", "WorkerPool", "Classification", "Escalation", "Ledger", "CompactJSON",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -31,11 +31,7 @@ public final class PostgresLedgerStore: LedgerStore {
 
     deinit { runner.cancel() }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
+    static let encoder = LedgerBodyEncoder()
     static let decoder = JSONDecoder()
 
     private static func bytes(_ data: Data) -> ByteBuffer { ByteBuffer(bytes: data) }

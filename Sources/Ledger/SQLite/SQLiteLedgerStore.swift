@@ -47,11 +47,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         try SQLiteSchema.migrator.migrate(database)
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
+    static let encoder = LedgerBodyEncoder()
     static let decoder = JSONDecoder()
 
     public func flag(id: String) async throws -> Flag? {
