@@ -25,17 +25,17 @@ final class CountingMetricsFactory: MetricsFactory {
 
     func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
         guard label == self.label else { return NOOPMetricsHandler.instance }
-        return ObservedCounter(dimensions: dimensions, observe: observe)
+        return ObservedValues(dimensions: dimensions, observe: observe)
     }
 
     func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
         guard let record = recorders[label] else { return NOOPMetricsHandler.instance }
-        return ObservedRecorder(dimensions: dimensions, record: record)
+        return ObservedValues(dimensions: dimensions, observe: record)
     }
 
     func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
         guard let time = timers[label] else { return NOOPMetricsHandler.instance }
-        return ObservedTimer(dimensions: dimensions, time: time)
+        return ObservedValues(dimensions: dimensions, observe: time)
     }
 
     func destroyCounter(_ handler: any CounterHandler) {}
@@ -43,40 +43,20 @@ final class CountingMetricsFactory: MetricsFactory {
     func destroyTimer(_ handler: any TimerHandler) {}
 }
 
-private final class ObservedCounter: CounterHandler {
+/// A counter's increments, a timer's durations, or a gauge's or recorder's values, passed on as
+/// they come.
+private final class ObservedValues: CounterHandler, TimerHandler, RecorderHandler {
     let dimensions: [(String, String)]
-    let observe: @Sendable ([(String, String)], Int64) -> Void
+    let observe: CountingMetricsFactory.Observer
 
-    init(dimensions: [(String, String)], observe: @escaping @Sendable ([(String, String)], Int64) -> Void) {
+    init(dimensions: [(String, String)], observe: @escaping CountingMetricsFactory.Observer) {
         self.dimensions = dimensions
         self.observe = observe
     }
 
     func increment(by amount: Int64) { observe(dimensions, amount) }
     func reset() {}
-}
-
-private final class ObservedTimer: TimerHandler {
-    let dimensions: [(String, String)]
-    let time: CountingMetricsFactory.Observer
-
-    init(dimensions: [(String, String)], time: @escaping CountingMetricsFactory.Observer) {
-        self.dimensions = dimensions
-        self.time = time
-    }
-
-    func recordNanoseconds(_ duration: Int64) { time(dimensions, duration) }
-}
-
-private final class ObservedRecorder: RecorderHandler {
-    let dimensions: [(String, String)]
-    let record: CountingMetricsFactory.Observer
-
-    init(dimensions: [(String, String)], record: @escaping CountingMetricsFactory.Observer) {
-        self.dimensions = dimensions
-        self.record = record
-    }
-
-    func record(_ value: Int64) { record(dimensions, value) }
-    func record(_ value: Double) { record(dimensions, Int64(value)) }
+    func recordNanoseconds(_ duration: Int64) { observe(dimensions, duration) }
+    func record(_ value: Int64) { observe(dimensions, value) }
+    func record(_ value: Double) { observe(dimensions, Int64(value)) }
 }
