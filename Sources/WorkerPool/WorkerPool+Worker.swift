@@ -55,53 +55,14 @@ extension WorkerPool {
                 await waitForWork()
                 continue
             }
-            let ran: Duration
-            if let deadline = attemptDeadline {
-                ran = await runWatched(batch, deadline: deadline, metrics: &metrics, finished: &finished)
-            } else {
-                let started = ContinuousClock.now
-                for job in batch where await process(job, metrics: metrics) {
-                    finished.append(job)
-                }
-                ran = ContinuousClock.now - started
+            let started = ContinuousClock.now
+            for job in batch where await process(job, metrics: &metrics) {
+                finished.append(job)
             }
-            let perJob = Double(ran.nanoseconds) / Double(batch.count)
+            let perJob = Double((ContinuousClock.now - started).nanoseconds) / Double(batch.count)
             nanosecondsPerJob = nanosecondsPerJob == 0 ? perJob : 0.8 * nanosecondsPerJob + 0.2 * perJob
             batch.removeAll(keepingCapacity: true)
         }
-    }
-
-    /// Runs `batch` in tasks watched by `deadline`: one task for the whole batch unless an
-    /// attempt expires, after which the batch goes on from that attempt (failed with
-    /// `HandlerTimedOut`) in a new task. Appends the finished jobs to `finished`; returns the
-    /// time the tasks ran from their start (the wait for a thread is not the jobs' cost).
-    private func runWatched(
-        _ batch: [Job], deadline: AttemptDeadline, metrics: inout MetricsCache, finished: inout [Job]
-    ) async -> Duration {
-        var start = 0
-        var resume: Watch.Attempt?
-        var ran = Duration.zero
-        while start < batch.count {
-            let jobs = batch[start...]
-            let started = ContinuousClock.now
-            let (end, returned) = await deadline.watch { [metrics, resume] watch in
-                let started = ContinuousClock.now
-                for (index, job) in jobs.enumerated() {
-                    let finished = await self.process(
-                        job, metrics: metrics, watch: watch, index: index, resuming: index == 0 ? resume : nil)
-                    guard watch.record(finished: finished) else { break }
-                }
-                return ContinuousClock.now - started
-            }
-            // A task left behind keeps the cache; a fresh one costs a lookup per topic.
-            if returned == nil { metrics = MetricsCache() }
-            ran += returned ?? (ContinuousClock.now - started)
-            for (job, isFinished) in zip(jobs, end.outcomes) where isFinished { finished.append(job) }
-            guard end.reason == .expired, let attempt = end.attempt else { return ran }
-            start += attempt.index
-            resume = Watch.Attempt(index: 0, number: attempt.number, previousDelay: attempt.previousDelay)
-        }
-        return ran
     }
 
     private func waitForWork() async {
@@ -117,14 +78,7 @@ extension WorkerPool {
 
     /// Handles one record to completion: true when it is finished (handled, or acknowledged by the
     /// DLQ), false when abandoned (partition revoked or lost, or the pool cancelled).
-    ///
-    /// Under a `watch`, each attempt is marked on it (`index` is the job's place in the watched
-    /// batch) and the record is given up (false) as soon as the watch is over; `resuming` is an
-    /// attempt of this job that expired under an earlier watch, taken as failed.
-    private func process(
-        _ job: Job, metrics: MetricsCache, watch: Watch? = nil, index: Int = 0,
-        resuming: Watch.Attempt? = nil
-    ) async -> Bool {
+    private func process(_ job: Job, metrics: inout MetricsCache) async -> Bool {
         let record = job.item.record
         let start = ContinuousClock.now
         if let timestamp = record.timestamp {
@@ -140,37 +94,25 @@ extension WorkerPool {
             message = try handler.decode(record)
         } catch {
             let verdict = FailureVerdict(error)
-            return await deadLetter(job, reason: "decode: \(verdict.reason)", kind: .decode, metrics: metrics)
+            return await deadLetter(job, reason: "decode: \(verdict.reason)", kind: .decode, metrics: &metrics)
         }
-        var attempt = resuming?.number ?? 1
-        var previousDelay = resuming?.previousDelay
-        var expired = resuming.map { _ in HandlerTimedOut(timeout: watch?.timeout ?? .zero) }
+        var attempt = 1
+        var previousDelay: Duration?
         while true {
             do {
-                if let expired {
-                    throw expired
-                } else if let watch {
-                    let marked = Watch.Attempt(index: index, number: attempt, previousDelay: previousDelay)
-                    guard watch.beginAttempt(marked) else { return false }
-                    var failure: (any Error)?
-                    do {
-                        try await handler.handle(message, record: record)
-                    } catch {
-                        failure = error
-                    }
-                    guard watch.endAttempt() else { return false }
-                    if let failure { throw failure }
+                if let deadline = attemptDeadline {
+                    let handler = self.handler
+                    try await deadline.run { try await handler.handle(message, record: record) }
                 } else {
                     try await handler.handle(message, record: record)
                 }
                 metrics.with(record.topic) { $0.handled.increment() }
                 return true
             } catch {
-                expired = nil
                 if Task.isCancelled || !isLive(job) { return false }
                 let verdict = FailureVerdict(error)
                 guard verdict.isRetriable else {
-                    return await deadLetter(job, reason: verdict.reason, kind: .failed, metrics: metrics)
+                    return await deadLetter(job, reason: verdict.reason, kind: .failed, metrics: &metrics)
                 }
                 var random = SystemRandomNumberGenerator()
                 guard
@@ -179,7 +121,7 @@ extension WorkerPool {
                 else {
                     return await deadLetter(
                         job, reason: "\(verdict.reason) (after \(attempt) attempts)", kind: .exhausted,
-                        metrics: metrics)
+                        metrics: &metrics)
                 }
                 logger.info(
                     "record failed, retrying",
@@ -203,7 +145,7 @@ extension WorkerPool {
 
     /// Sends the record unchanged to the DLQ, retrying the send until it is acknowledged (true)
     /// or the record is abandoned (false).
-    private func deadLetter(_ job: Job, reason: String, kind: DeadLetterKind, metrics: MetricsCache) async
+    private func deadLetter(_ job: Job, reason: String, kind: DeadLetterKind, metrics: inout MetricsCache) async
         -> Bool
     {
         let record = job.item.record

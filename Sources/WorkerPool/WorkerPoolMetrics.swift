@@ -30,7 +30,7 @@ enum DeadLetterKind: String, Sendable {
 }
 
 /// The metric handles of one topic, created once per worker and topic.
-struct TopicMetrics: Sendable {
+struct TopicMetrics {
     let handled: Counter
     let deadLettered: Counter
     let retries: Counter
@@ -57,15 +57,12 @@ struct TopicMetrics: Sendable {
     }
 }
 
-/// A worker's cache of per-topic metric handles. A class, so that handing it to the task that
-/// runs a batch costs a retain rather than a copy; used by one task at a time (a worker, or the
-/// batch task it waits for), hence unchecked. A worker whose batch task is left behind (an
-/// expired attempt) takes a new cache rather than share this one.
-final class MetricsCache: @unchecked Sendable {
+/// A worker's cache of per-topic metric handles (no lock: one per worker task).
+struct MetricsCache {
     private var topics: [String: TopicMetrics] = [:]
     private var last: (topic: String, metrics: TopicMetrics)?
 
-    func with<R>(_ topic: String, _ body: (inout TopicMetrics) -> R) -> R {
+    mutating func with<R>(_ topic: String, _ body: (inout TopicMetrics) -> R) -> R {
         // Consecutive records nearly always share a topic (and its string storage): no hashing.
         if last?.topic == topic {
             return body(&last!.metrics)

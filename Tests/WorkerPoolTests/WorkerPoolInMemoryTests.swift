@@ -258,40 +258,6 @@ import Testing
         stuck.value?.resume()
     }
 
-    @Test func aBatchGoesOnAfterTheAttemptThatTimedOutInItsMiddle() async throws {
-        let source = InMemorySource()
-        source.append(topic: "in", partition: 0, keys: ["a", "b", "c"])
-        let attempts = Probe<[String]>([])
-        let handled = Probe(Handled())
-        let stuck = Probe<CheckedContinuation<Void, Never>?>(nil)
-        // One worker: it takes the three ready records as one batch.
-        let pool = makePool(
-            source,
-            configure: {
-                $0.handlerTimeout = .milliseconds(50)
-                $0.maxConcurrency = 1
-            }
-        ) { record in
-            let key = record.keyText ?? ""
-            let firstOfB = attempts.update { seen -> Bool in
-                seen.append(key)
-                return seen == ["a", "b"]
-            }
-            if firstOfB {
-                await withCheckedContinuation { continuation in stuck.update { $0 = continuation } }
-            }
-            handled.update { $0.records.append((record.partition, record.offset, record.valueText)) }
-        }
-        let running = RunningPool(pool)
-        source.rebalance(.assign([p0]))
-        try await handled.wait("all three handled") { $0.records.count == 3 }
-        try await running.shutDown()
-        #expect(handled.value.records.map(\.offset) == [0, 1, 2])
-        #expect(attempts.value == ["a", "b", "b", "c"], "b timed out once and was retried before c")
-        #expect(source.observed.value.committed == [p0: 3])
-        stuck.value?.resume()
-    }
-
     @Test func lostPartitionsAreDroppedWithoutCommitting() async throws {
         let source = InMemorySource()
         source.append(topic: "in", partition: 0, keys: ["a", "b", "c"])
