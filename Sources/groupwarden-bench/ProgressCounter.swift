@@ -11,6 +11,8 @@ final class ProgressCounter: Sendable {
         var cpu: Duration?
         var elapsed: Duration?
         var waiter: CheckedContinuation<Duration, Never>?
+        /// Set when a timed wait gave up: a waiter arriving later returns at once.
+        var gaveUp = false
     }
 
     private let target: Int
@@ -46,6 +48,7 @@ final class ProgressCounter: Sendable {
         await withCheckedContinuation { continuation in
             let elapsed = state.withLock { state -> Duration? in
                 if let elapsed = state.elapsed { return elapsed }
+                if state.gaveUp { return .zero }
                 state.waiter = continuation
                 return nil
             }
@@ -64,8 +67,9 @@ final class ProgressCounter: Sendable {
             }
             let first = try await group.next()!
             guard let elapsed = first else {
-                // The waiter stays installed; resume it so the other child can end.
+                // Resume the other child's waiter, installed or still to come, so the group can end.
                 let waiter = state.withLock { state in
+                    state.gaveUp = true
                     defer { state.waiter = nil }
                     return state.waiter
                 }

@@ -72,11 +72,11 @@ public final class ModerationCore: Sendable {
 
     // MARK: Group statistics
 
-    ///
-    /// The cached value is taken out, not copied: the caller's copy is then the only reference to
-    /// its arrays and counting a message changes them in place instead of copying them. The
-    /// caller gives it back with `keepActivity`; if it fails first, the group's next message
-    /// reads the ledger's copy (as after an eviction).
+    /// A group's statistics, from the cache or else the ledger. The cached value is taken out,
+    /// not copied: the caller's copy is then the only reference to its arrays and counting a
+    /// message changes them in place instead of copying them. The caller gives it back with
+    /// `keepActivity`; if it fails first, the group's next message reads the ledger's copy (as
+    /// after an eviction).
     func loadActivity(_ groupID: String) async throws -> GroupActivity {
         let cached = activity.withLock { cache -> GroupActivity? in
             guard let index = cache.index(forKey: groupID) else { return nil }
