@@ -96,6 +96,10 @@ extension WorkerPool {
             let verdict = FailureVerdict(error)
             return await deadLetter(job, reason: "decode: \(verdict.reason)", kind: .decode, metrics: &metrics)
         }
+        if handler.handleImmediately(message, record: record) {
+            metrics.with(record.topic) { $0.handled.increment() }
+            return true
+        }
         var attempt = 1
         var previousDelay: Duration?
         while true {

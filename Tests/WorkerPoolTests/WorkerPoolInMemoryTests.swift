@@ -178,6 +178,41 @@ import Testing
         #expect(source.observed.value.committed == [p0: 3])
     }
 
+    @Test func recordsFinishedImmediatelySkipHandleAndKeepKeyOrder() async throws {
+        /// Finishes values starting with "now" at once; leaves the others to `handle`.
+        struct Immediate: RecordHandler {
+            let finished: Probe<[String]>
+            func decode(_ record: KafkaRecord) throws -> String { record.valueText }
+            func handleImmediately(_ message: String, record: KafkaRecord) -> Bool {
+                guard message.hasPrefix("now") else { return false }
+                finished.update { $0.append(message) }
+                return true
+            }
+            func handle(_ message: String, record: KafkaRecord) async throws {
+                #expect(!message.hasPrefix("now"), "handle called for a record finished immediately")
+                await Task.yield()
+                finished.update { $0.append("handled " + message) }
+            }
+        }
+        let source = InMemorySource()
+        let values = ["now0", "later1", "now2", "now3", "later4", "now5"]
+        source.append(topic: "in", partition: 0, keys: Array(repeating: "g", count: values.count)) {
+            Array(values[$0].utf8)
+        }
+        let finished = Probe([String]())
+        var configuration = WorkerPoolConfiguration(topics: ["in"], deadLetterTopic: "dlq")
+        configuration.handlerTimeout = .seconds(30)
+        let pool = WorkerPool(
+            source: source, deadLetters: InMemoryDeadLetters(), handler: Immediate(finished: finished),
+            configuration: configuration, logger: PoolTestSupport.logger, clock: ContinuousClock())
+        let running = RunningPool(pool)
+        source.rebalance(.assign([p0]))
+        try await finished.wait("six finished") { $0.count == 6 }
+        try await running.shutDown()
+        #expect(finished.value == ["now0", "handled later1", "now2", "now3", "handled later4", "now5"])
+        #expect(source.observed.value.committed == [p0: 6])
+    }
+
     @Test func revocationWaitsForRunningRecordsCommitsAndLeavesKeptPartitionsAlone() async throws {
         let source = InMemorySource()
         source.append(topic: "in", partition: 0, keys: ["a", "a"])

@@ -65,9 +65,7 @@ public struct GroupActivity: Sendable, Codable, Hashable {
         var alerts: [GroupAlert] = []
         let (messages, flagged) = totals(now: now, window: policy.window)
         let ratio = messages == 0 ? 0 : Double(flagged) / Double(messages)
-        if memberCount >= policy.minMembers, flagged >= policy.minFlagged, ratio >= policy.flaggedShare,
-            !isPrimarilyIllegal(now: now, window: policy.window)
-        {
+        if contentAlertDue(messages: messages, flagged: flagged, memberCount: memberCount, now: now, policy: policy) {
             contentAlerts += 1
             lastContentAlert = now
             alerts.append(
@@ -76,10 +74,7 @@ public struct GroupActivity: Sendable, Codable, Hashable {
                     window: Int(policy.window.seconds), flaggedMessages: flagged, flaggedRatio: ratio,
                     recommendedMeasures: Measure.ladder(alertCount: contentAlerts, reason: .primarilyIllegalContent)))
         }
-        var recentMisses = 0
-        for missed in missedDeadlines where now.timeIntervalSince(missed) < policy.window.seconds { recentMisses += 1 }
-        let negligenceQuiet = lastNegligenceAlert.map { now.timeIntervalSince($0) >= policy.window.seconds } ?? true
-        if recentMisses >= policy.negligenceMisses, negligenceQuiet {
+        if negligenceAlertDue(now: now, policy: policy) {
             negligenceAlerts += 1
             lastNegligenceAlert = now
             alerts.append(
@@ -90,6 +85,35 @@ public struct GroupActivity: Sendable, Codable, Hashable {
             )
         }
         return alerts
+    }
+
+    /// Whether recording one more message at `now` and then evaluating would raise an alert,
+    /// answered without changing anything: a worker uses it to count a clean message in place
+    /// when nothing has to be written.
+    public func alertDue(afterMessageFlagged isFlagged: Bool, memberCount: Int, now: Date, policy: GroupAlertPolicy)
+        -> Bool
+    {
+        // The recorded message lands in the newest bucket, inside the window; pruning first
+        // drops only buckets and misses the window no longer counts.
+        let (messages, flagged) = totals(now: now, window: policy.window)
+        return contentAlertDue(
+            messages: messages + 1, flagged: flagged + (isFlagged ? 1 : 0), memberCount: memberCount, now: now,
+            policy: policy) || negligenceAlertDue(now: now, policy: policy)
+    }
+
+    private func contentAlertDue(messages: Int, flagged: Int, memberCount: Int, now: Date, policy: GroupAlertPolicy)
+        -> Bool
+    {
+        let ratio = messages == 0 ? 0 : Double(flagged) / Double(messages)
+        return memberCount >= policy.minMembers && flagged >= policy.minFlagged && ratio >= policy.flaggedShare
+            && !isPrimarilyIllegal(now: now, window: policy.window)
+    }
+
+    private func negligenceAlertDue(now: Date, policy: GroupAlertPolicy) -> Bool {
+        var recentMisses = 0
+        for missed in missedDeadlines where now.timeIntervalSince(missed) < policy.window.seconds { recentMisses += 1 }
+        let quiet = lastNegligenceAlert.map { now.timeIntervalSince($0) >= policy.window.seconds } ?? true
+        return recentMisses >= policy.negligenceMisses && quiet
     }
 
     private mutating func prune(now: Date, window: Duration) {

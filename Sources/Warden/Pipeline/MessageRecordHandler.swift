@@ -8,43 +8,65 @@ import WorkerPool
 ///
 /// Private chats (direct, family) stop at the envelope: their text and attachments are never
 /// parsed, classified, stored or logged; they are only counted.
+///
+/// Classification is part of `decode`: it is pure and cannot fail, and with the verdict in hand
+/// `handleImmediately` finishes most clean messages (and every private one) on the worker without
+/// waiting for anything.
 public struct MessageRecordHandler: RecordHandler {
     public enum Message: Sendable {
         case privateChat
-        case group(GroupMessage)
+        case group(GroupMessage, Verdict)
     }
 
     let decoder: ContractDecoder
     let classifier: any Classifier
     let core: ModerationCore
     let topic: String
+    private let privateMessages: Counter
+    private let privateRecords: Counter
 
     public init(decoder: ContractDecoder, classifier: any Classifier, core: ModerationCore, topic: String) {
         self.decoder = decoder
         self.classifier = classifier
         self.core = core
         self.topic = topic
+        privateMessages = Counter(label: MetricName.privateMessages)
+        privateRecords = Counter(label: MetricName.records, dimensions: [("topic", topic), ("outcome", "private")])
     }
 
     public func decode(_ record: KafkaRecord) throws -> Message {
         guard let message = try decoder.groupMessage(record.value ?? []) else { return .privateChat }
-        return .group(message)
+        let verdict = classifier.classify(
+            text: message.text,
+            attachments: message.attachments.map {
+                MessageAttachment(kind: $0.kind.rawValue, url: $0.url, pdq: $0.pdq, md5: $0.md5, name: $0.name)
+            })
+        return .group(message, verdict)
+    }
+
+    public func handleImmediately(_ message: Message, record: KafkaRecord) -> Bool {
+        switch message {
+        case .privateChat:
+            countPrivate()
+            return true
+        case .group(let groupMessage, let verdict):
+            return core.countCleanMessage(groupMessage, verdict: verdict)
+        }
     }
 
     public func handle(_ message: Message, record: KafkaRecord) async throws {
         switch message {
         case .privateChat:
-            Counter(label: MetricName.privateMessages).increment()
-            Counter(label: MetricName.records, dimensions: [("topic", topic), ("outcome", "private")]).increment()
-        case .group(let groupMessage):
-            let verdict = classifier.classify(
-                text: groupMessage.text,
-                attachments: groupMessage.attachments.map {
-                    MessageAttachment(kind: $0.kind.rawValue, url: $0.url, pdq: $0.pdq, md5: $0.md5, name: $0.name)
-                })
+            countPrivate()
+        case .group(let groupMessage, let verdict):
             // The pool counts handled records (groupwarden_records_total{outcome="handled"}).
             try await core.handle(message: groupMessage, verdict: verdict)
         }
+    }
+
+    private func countPrivate() {
+        privateMessages.increment()
+        privateRecords.increment()
     }
 }
 

@@ -68,6 +68,32 @@ extension ModerationCore {
             ])
     }
 
+    /// Counts a clean message in its group's cached statistics when that is all it needs: the
+    /// group's snapshot is the one cached, its statistics are cached and not due to be written
+    /// back, and counting the message raises no alert. Then nothing is written, published or
+    /// awaited, and it returns true. Otherwise it changes nothing and returns false, and
+    /// `handle(message:verdict:)` does the whole work.
+    public func countCleanMessage(_ message: GroupMessage, verdict: Verdict) -> Bool {
+        guard !verdict.isFlagged else { return false }
+        let snapshot = GroupSnapshot(
+            ownerID: message.group.ownerID, adminIDs: message.group.adminIDs, memberCount: message.group.memberCount)
+        guard snapshots.withLock({ $0[message.groupID] == snapshot }) else { return false }
+        let time = now()
+        let memberCount = message.group.memberCount
+        let policy = alertPolicy
+        return activity.withLock { cache in
+            guard let index = cache.index(forKey: message.groupID),
+                cache.values[index].unsaved + 1 < Self.activityFlushEvery,
+                cache.values[index].value?.alertDue(
+                    afterMessageFlagged: false, memberCount: memberCount, now: time, policy: policy) == false
+            else { return false }
+            // Changed where it lies: the cache holds the only reference to its arrays.
+            cache.values[index].value!.recordMessage(flagged: false, at: time, window: policy.window)
+            cache.values[index].unsaved += 1
+            return true
+        }
+    }
+
     static func finding(_ verdict: CategoryVerdict) -> CategoryFinding {
         CategoryFinding(
             category: verdict.category, score: verdict.score, rules: verdict.rules,
