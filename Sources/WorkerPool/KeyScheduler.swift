@@ -1,3 +1,4 @@
+import DequeModule
 import KafkaClient
 
 /// Decides which records may run: records with the same key in the same partition strictly one
@@ -59,7 +60,7 @@ public struct KeyScheduler<Item: Sendable>: Sendable {
 
     private struct LaneState: Sendable {
         var serial: UInt64
-        var queue = FIFO<Item>()
+        var queue = Deque<Item>()
         /// The lane's head was taken by `nextReady` and is not completed (else it waits in `ready`).
         var running = false
     }
@@ -74,7 +75,7 @@ public struct KeyScheduler<Item: Sendable>: Sendable {
     public private(set) var isPaused = false
 
     private var lanes: [Lane: LaneState] = [:]
-    private var ready = FIFO<Job>()
+    private var ready = Deque<Job>()
     private var nextSerial: UInt64 = 0
     /// One entry per assigned partition (one hash lookup per record and step).
     private var slots: [PartitionKey: Slot] = [:]
@@ -211,7 +212,7 @@ public struct KeyScheduler<Item: Sendable>: Sendable {
             if state.running {
                 if queued > 0 {
                     var kept = state
-                    kept.queue = FIFO()
+                    kept.queue = Deque()
                     lanes[lane] = kept
                 }
             } else {

@@ -26,7 +26,7 @@ extension WorkerPool {
         finished.reserveCapacity(Self.maxBatch)
         batch.reserveCapacity(Self.maxBatch)
         let workers = configuration.maxConcurrency
-        // Moving average of the time one job takes, from the batches this worker ran.
+        // Moving average of the time one job takes (each capped at the budget).
         var nanosecondsPerJob = 0.0
         while true {
             let affordable = Int(Self.batchBudgetNanoseconds / max(1, nanosecondsPerJob))
@@ -55,12 +55,16 @@ extension WorkerPool {
                 await waitForWork()
                 continue
             }
-            let started = ContinuousClock.now
-            for job in batch where await process(job, metrics: &metrics) {
-                finished.append(job)
+            for job in batch {
+                let started = ContinuousClock.now
+                if await process(job, metrics: &metrics) { finished.append(job) }
+                let elapsed = ContinuousClock.now - started
+                metrics.with(job.item.record.topic) { $0.latency.recordNanoseconds(elapsed.nanoseconds) }
+                // Capped at the budget: a rare slow job (a ledger write among cached counts) must
+                // not shrink the batches of the fast majority to one job each.
+                let cost = min(Double(elapsed.nanoseconds), Self.batchBudgetNanoseconds)
+                nanosecondsPerJob = nanosecondsPerJob == 0 ? cost : 0.95 * nanosecondsPerJob + 0.05 * cost
             }
-            let perJob = Double((ContinuousClock.now - started).nanoseconds) / Double(batch.count)
-            nanosecondsPerJob = nanosecondsPerJob == 0 ? perJob : 0.8 * nanosecondsPerJob + 0.2 * perJob
             batch.removeAll(keepingCapacity: true)
         }
     }
@@ -80,14 +84,9 @@ extension WorkerPool {
     /// DLQ), false when abandoned (partition revoked or lost, or the pool cancelled).
     private func process(_ job: Job, metrics: inout MetricsCache) async -> Bool {
         let record = job.item.record
-        let start = ContinuousClock.now
         if let timestamp = record.timestamp {
             let age = max(0, Date().timeIntervalSince(timestamp))
             metrics.with(record.topic) { $0.age.recordNanoseconds(Int64(age * 1e9)) }
-        }
-        defer {
-            let elapsed = ContinuousClock.now - start
-            metrics.with(record.topic) { $0.latency.recordNanoseconds(elapsed.nanoseconds) }
         }
         let message: Handler.Message
         do {

@@ -22,6 +22,18 @@ public struct ContractDecoder: Sendable {
     /// Parses a record once and reads its envelope first: a private chat stops there (nil), its
     /// text and attachments unread; any other message is decoded in full.
     public func groupMessage(_ bytes: [UInt8]) throws -> GroupMessage? {
+        // Well-formed messages are read without a tree; the rest decode from one, with errors.
+        if bytes.count <= maxRecordBytes, let outcome = GroupMessageReader.read(bytes, maxTextBytes: maxTextBytes) {
+            switch outcome {
+            case .privateChat: return nil
+            case .message(let message): return message
+            }
+        }
+        return try treeGroupMessage(bytes)
+    }
+
+    /// `groupMessage` through the JSON tree alone (the reference the direct reader is tested against).
+    func treeGroupMessage(_ bytes: [UInt8]) throws -> GroupMessage? {
         let fields = try JSONFields.parse(bytes, maxBytes: maxRecordBytes)
         if try envelope(fields).kind.isPrivate { return nil }
         return try message(fields)

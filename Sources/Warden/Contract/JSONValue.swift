@@ -58,8 +58,9 @@ struct JSONObject: Equatable, Sendable {
     static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.lastValues == rhs.lastValues }
 }
 
-/// Recursive descent over a byte buffer. One instance per document.
-private struct JSONParser {
+/// Recursive descent over a byte buffer. One instance per document. `GroupMessageReader` reads
+/// records with the same steps, without building values it does not keep.
+struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 
@@ -100,7 +101,7 @@ private struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws(JSONValue.SyntaxError) {
+    mutating func literal(_ word: StaticString) throws(JSONValue.SyntaxError) {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw failure("unexpected end of the document") }
         for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
@@ -109,7 +110,7 @@ private struct JSONParser {
         index += count
     }
 
-    private mutating func object(depth: Int) throws(JSONValue.SyntaxError) -> JSONValue {
+    mutating func object(depth: Int) throws(JSONValue.SyntaxError) -> JSONValue {
         var members = JSONObject()
         guard try opens(closing: UInt8(ascii: "}"), depth: depth) else { return .object(members) }
         repeat {
@@ -125,7 +126,7 @@ private struct JSONParser {
         return .object(members)
     }
 
-    private mutating func array(depth: Int) throws(JSONValue.SyntaxError) -> JSONValue {
+    mutating func array(depth: Int) throws(JSONValue.SyntaxError) -> JSONValue {
         var elements: [JSONValue] = []
         guard try opens(closing: UInt8(ascii: "]"), depth: depth) else { return .array(elements) }
         repeat {
@@ -137,7 +138,7 @@ private struct JSONParser {
 
     /// Steps past a container's opening bracket; false (and past the closing one too) when the
     /// container is empty.
-    private mutating func opens(closing: UInt8, depth: Int) throws(JSONValue.SyntaxError) -> Bool {
+    mutating func opens(closing: UInt8, depth: Int) throws(JSONValue.SyntaxError) -> Bool {
         guard depth <= JSONValue.maxDepth else { throw failure("nested deeper than \(JSONValue.maxDepth) levels") }
         index += 1
         skipWhitespace()
@@ -147,7 +148,7 @@ private struct JSONParser {
     }
 
     /// After an element: true past a ',', false past the container's closing bracket.
-    private mutating func continues(closing: UInt8) throws(JSONValue.SyntaxError) -> Bool {
+    mutating func continues(closing: UInt8) throws(JSONValue.SyntaxError) -> Bool {
         skipWhitespace()
         guard index < bytes.count else { throw failure("unexpected end of the document") }
         switch bytes[index] {
@@ -163,7 +164,7 @@ private struct JSONParser {
 
     /// A string starting at the opening quote. Runs without escapes are copied as they are
     /// (validated as UTF-8 once); escapes are decoded into a byte buffer.
-    private mutating func string() throws(JSONValue.SyntaxError) -> String {
+    mutating func string() throws(JSONValue.SyntaxError) -> String {
         index += 1
         let start = index
         var highBits: UInt8 = 0
@@ -264,7 +265,7 @@ private struct JSONParser {
     }
 
     /// A number in JSON's grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-    private mutating func number() throws(JSONValue.SyntaxError) -> Double {
+    mutating func number() throws(JSONValue.SyntaxError) -> Double {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw failure("invalid number") }

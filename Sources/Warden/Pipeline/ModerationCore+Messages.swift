@@ -82,15 +82,9 @@ extension ModerationCore {
         let memberCount = message.group.memberCount
         let policy = alertPolicy
         return activity.withLock { cache in
-            guard let index = cache.index(forKey: message.groupID),
-                cache.values[index].unsaved + 1 < Self.activityFlushEvery,
-                cache.values[index].value?.alertDue(
-                    afterMessageFlagged: false, memberCount: memberCount, now: time, policy: policy) == false
-            else { return false }
-            // Changed where it lies: the cache holds the only reference to its arrays.
-            cache.values[index].value!.recordMessage(flagged: false, at: time, window: policy.window)
-            cache.values[index].unsaved += 1
-            return true
+            guard let index = cache.index(forKey: message.groupID) else { return false }
+            return cache.values[index].countCleanMessage(
+                memberCount: memberCount, at: time, policy: policy, flushEvery: Self.activityFlushEvery)
         }
     }
 

@@ -22,7 +22,7 @@ public final class ModerationCore: Sendable {
     let logger: Logger
     /// Group statistics of groups this worker has seen; the ledger has the durable copy. A value
     /// is nil while a message of its group holds it (see `loadActivity`).
-    let activity = Mutex<[String: (value: GroupActivity?, unsaved: Int)]>([:])
+    let activity = Mutex<[String: CachedActivity]>([:])
     let snapshots = Mutex<[String: GroupSnapshot]>([:])
 
     /// Clean messages counted before a group's statistics are written back.
@@ -80,14 +80,13 @@ public final class ModerationCore: Sendable {
     func loadActivity(_ groupID: String) async throws -> GroupActivity {
         let cached = activity.withLock { cache -> GroupActivity? in
             guard let index = cache.index(forKey: groupID) else { return nil }
-            defer { cache.values[index].value = nil }
-            return cache.values[index].value
+            return cache.values[index].take()
         }
         if let cached { return cached }
         let stored = try await store.groupActivity(groupID) ?? GroupActivity(groupID: groupID)
         activity.withLock { cache in
             if cache.count >= Self.cachedGroupsLimit { Self.evictTenth(of: &cache, preferring: { $0.unsaved == 0 }) }
-            cache[groupID] = (nil, cache[groupID]?.unsaved ?? 0)
+            cache[groupID] = CachedActivity(value: nil, unsaved: cache[groupID]?.unsaved ?? 0)
         }
         return stored
     }
@@ -96,7 +95,7 @@ public final class ModerationCore: Sendable {
     func keepActivity(_ value: GroupActivity, written: Bool) -> Bool {
         activity.withLock { cache in
             let unsaved = written ? 0 : (cache[value.groupID]?.unsaved ?? 0) + 1
-            cache[value.groupID] = (value, unsaved)
+            cache[value.groupID] = CachedActivity(value: value, unsaved: unsaved)
             return unsaved >= Self.activityFlushEvery
         }
     }
@@ -136,5 +135,33 @@ public final class ModerationCore: Sendable {
             logger.warning(
                 "group alert", metadata: [LogKey.eventType: "group.alert", "reason": "\(alert.reason.rawValue)"])
         }
+    }
+}
+
+/// A group's cached statistics and the clean messages counted in them since they were last
+/// written back. Changed through its mutating methods, in place in the cache: reading a
+/// dictionary value out copies it, retaining every array it holds.
+struct CachedActivity: Sendable {
+    /// Nil while a message of the group holds the value (see `ModerationCore.loadActivity`).
+    var value: GroupActivity?
+    var unsaved: Int
+
+    /// Takes the value out, leaving nil.
+    mutating func take() -> GroupActivity? {
+        defer { value = nil }
+        return value
+    }
+
+    /// Counts a clean message when that is all it takes: the value is here, it is not due to be
+    /// written back, and counting raises no alert. False, with nothing changed, otherwise.
+    mutating func countCleanMessage(memberCount: Int, at time: Date, policy: GroupAlertPolicy, flushEvery: Int)
+        -> Bool
+    {
+        guard unsaved + 1 < flushEvery,
+            value?.alertDue(afterMessageFlagged: false, memberCount: memberCount, now: time, policy: policy) == false
+        else { return false }
+        value!.recordMessage(flagged: false, at: time, window: policy.window)
+        unsaved += 1
+        return true
     }
 }
