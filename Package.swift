@@ -130,8 +130,10 @@ let package = Package(
             name: "WorkerPoolTests",
             dependencies: ["WorkerPool", "KafkaClient", .product(name: "MetricsTestKit", package: "swift-metrics")]
         ),
-        .testTarget(name: "ClassificationTests", dependencies: ["Classification"]),
-        .testTarget(name: "EscalationTests", dependencies: ["Escalation"]),
+        // Helpers shared by test targets (a seeded random source).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ClassificationTests", dependencies: ["Classification", "TestSupport"]),
+        .testTarget(name: "EscalationTests", dependencies: ["Escalation", "TestSupport"]),
         .testTarget(
             name: "LedgerTests",
             dependencies: ["Ledger", "Escalation", .product(name: "PostgresNIO", package: "postgres-nio")]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Escalation
@@ -6,22 +7,11 @@ import Testing
 /// `alertDue(afterMessageFlagged:…)` must answer exactly what recording the message and
 /// evaluating would: the worker counts a clean message in place only when it says no alert.
 @Suite struct GroupActivityAlertDueTests {
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     let t0 = Date(timeIntervalSince1970: 1_795_338_000)
 
     /// A group's history: messages (some flagged), missed deadlines and possibly earlier alerts,
     /// spread over up to three windows before `t0`, with small thresholds so alerts are common.
-    func history(_ random: inout Seeded, policy: GroupAlertPolicy) -> GroupActivity {
+    func history(_ random: inout SeededGenerator, policy: GroupAlertPolicy) -> GroupActivity {
         var activity = GroupActivity(groupID: "g")
         let span = 3 * policy.window.seconds
         let flaggedShare = Double.random(in: 0...1, using: &random)
@@ -46,7 +36,7 @@ import Testing
     }
 
     @Test func answersWhatRecordingThenEvaluatingWould() {
-        var random = Seeded(state: 2026)
+        var random = SeededGenerator(state: 2026)
         let policy = GroupAlertPolicy(
             minMembers: 30, flaggedShare: 0.3, minFlagged: 4, window: .seconds(600), negligenceMisses: 2)
         var due = 0

@@ -93,13 +93,7 @@ extension JSONParser {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw unreadable() }
         guard try opens(closing: UInt8(ascii: "}"), depth: depth) else { return }
         repeat {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key") }
-            let key = try string()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
-            index += 1
-            skipWhitespace()
+            let key = try memberKey()
             try member(&self, key)
         } while try continues(closing: UInt8(ascii: "}"))
     }

@@ -114,16 +114,22 @@ struct JSONParser {
         var members = JSONObject()
         guard try opens(closing: UInt8(ascii: "}"), depth: depth) else { return .object(members) }
         repeat {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key") }
-            let key = try string()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
-            index += 1
-            skipWhitespace()
+            let key = try memberKey()
             members.members.append((key, try value(depth: depth)))
         } while try continues(closing: UInt8(ascii: "}"))
         return .object(members)
+    }
+
+    /// An object member's key and the ':' after it; leaves the parser at the member's value.
+    mutating func memberKey() throws(JSONValue.SyntaxError) -> String {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key") }
+        let key = try string()
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
+        index += 1
+        skipWhitespace()
+        return key
     }
 
     mutating func array(depth: Int) throws(JSONValue.SyntaxError) -> JSONValue {
