@@ -110,7 +110,7 @@ struct JSONParser {
         index += count
     }
 
-    mutating func object(depth: Int) throws(JSONValue.SyntaxError) -> JSONValue {
+    private mutating func object(depth: Int) throws(JSONValue.SyntaxError) -> JSONValue {
         var members = JSONObject()
         guard try opens(closing: UInt8(ascii: "}"), depth: depth) else { return .object(members) }
         repeat {
@@ -132,7 +132,7 @@ struct JSONParser {
         return key
     }
 
-    mutating func array(depth: Int) throws(JSONValue.SyntaxError) -> JSONValue {
+    private mutating func array(depth: Int) throws(JSONValue.SyntaxError) -> JSONValue {
         var elements: [JSONValue] = []
         guard try opens(closing: UInt8(ascii: "]"), depth: depth) else { return .array(elements) }
         repeat {
