@@ -76,8 +76,22 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         // The embedded cluster lives in this process (its CPU and memory count with ours) unless
         // --bootstrap names another cluster, e.g. `groupwarden dev-broker` or Tansu.
         let embedded = bootstrap == nil ? try EmbeddedKafka(brokers: 1, logger: logger) : nil
-        let bootstrapServers = bootstrap ?? embedded!.bootstrapServers
-        let config = try await workerConfiguration(bootstrapServers)
+        // The ledger lives in a folder of its own, removed at the end (unless --ledger names one).
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Every client of the embedded cluster is gone before it is: its clients would otherwise
+        // log errors about brokers going down after the figures.
+        try await measure(
+            bootstrapServers: bootstrap ?? embedded!.bootstrapServers, embedded: embedded, folder: folder,
+            progress: progress, logger: logger)
+        withExtendedLifetime(embedded) {}
+    }
+
+    private func measure(
+        bootstrapServers: String, embedded: EmbeddedKafka?, folder: URL, progress: PhaseProgress, logger: Logger
+    ) async throws {
+        let config = try await workerConfiguration(bootstrapServers, folder: folder)
         try createTopics(config.topics, embedded: embedded)
         let traffic = PipelineTraffic(
             seed: 7, groups: groups, privateShare: privateShare, violationShare: violationShare,
@@ -94,7 +108,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         let produced = try await traffic.produceAll(
             count: messages, prefix: "tp", topic: config.topics.messages, producer: producer)
         print(
-            "messages=\(messages) violating=\(produced.violating) private_share=\(privateShare) groups=\(groups) partitions=\(partitions) produce_seconds=\(fmt(produced.seconds))"
+            "messages=\(messages) violating=\(produced.violating) private_share=\(privateShare) groups=\(groups) partitions=\(partitions) produce_seconds=\(fmt(produced.seconds)) allocator=\(MemoryAllocator.name)"
         )
 
         let rawCPUBefore = ProcessCPUTime.now()
@@ -172,9 +186,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         flags.stop()
     }
 
-    private func workerConfiguration(_ bootstrapServers: String) async throws -> WardenConfiguration {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    private func workerConfiguration(_ bootstrapServers: String, folder: URL) async throws -> WardenConfiguration {
         var overrides = [
             "kafka.bootstrap_servers": bootstrapServers,
             // The mock broker answers an empty fetch only when fetch.wait.max.ms expires (a real

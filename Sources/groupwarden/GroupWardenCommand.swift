@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Warden
 
 /// The `groupwarden` command line: parsing only; every subcommand hands over to a library.
 @main
@@ -7,6 +8,7 @@ struct GroupWardenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "groupwarden",
         abstract: "Group-chat moderation worker: classify, flag, notify owners, escalate.",
+        version: "groupwarden \(WardenModule.version) (allocator: \(MemoryAllocator.name))",
         subcommands: [
             RunCommand.self, DemoCommand.self, ConfigCommand.self, DevBrokerCommand.self, ClassifyCommand.self,
             RulesCommand.self, LedgerCommand.self,

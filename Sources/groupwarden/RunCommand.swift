@@ -28,7 +28,10 @@ struct RunCommand: AsyncParsableCommand {
             config: config, registry: registry, logger: logger, onFatalProducerError: { _ in Foundation.exit(70) })
         logger.info(
             "starting",
-            metadata: ["roles": "\(config.roles.map(\.rawValue).sorted())", "admin_port": "\(config.admin.port)"])
+            metadata: [
+                "roles": "\(config.roles.map(\.rawValue).sorted())", "admin_port": "\(config.admin.port)",
+                "allocator": "\(MemoryAllocator.name)",
+            ])
         let group = ServiceGroup(
             configuration: .init(
                 services: app.services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
