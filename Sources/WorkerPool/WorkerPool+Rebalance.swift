@@ -39,6 +39,7 @@ extension WorkerPool {
             try source.commit()
         } catch {
             logger.warning("commit on revocation failed", metadata: [LogKey.error: "\(error)"])
+            state.withLock { $0.refusedRevocationCommits += 1 }
         }
         state.withLock { state in
             if let action = state.core.remove(owned).action { state.pendingFlow.append(action) }

@@ -60,6 +60,9 @@ public final class WorkerPool<Handler: RecordHandler>: Service, PartitionOwnersh
         var pollThreadRoomWanted = 0
         /// Times partitions were lost (session expired): their records may be redelivered.
         var lostEvents = 0
+        /// Revocations whose commit the broker refused (e.g. a rebalance in progress): records
+        /// finished since the last commit of those partitions are redelivered to their next owner.
+        var refusedRevocationCommits = 0
     }
 
     /// A pool over a `KafkaConsumer` (created with a `group.id`; the pool subscribes it and owns
@@ -117,6 +120,12 @@ public final class WorkerPool<Handler: RecordHandler>: Service, PartitionOwnersh
     /// finished since the last commit are redelivered (at-least-once).
     var lostEvents: Int {
         state.withLock { $0.lostEvents }
+    }
+
+    /// Revocations whose commit failed since the pool started: the next owner of those
+    /// partitions starts from their last commit (at-least-once).
+    var refusedRevocationCommits: Int {
+        state.withLock { $0.refusedRevocationCommits }
     }
 
     /// Records admitted and not finished.

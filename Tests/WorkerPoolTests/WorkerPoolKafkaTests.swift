@@ -176,8 +176,16 @@ import Testing
         try await ledger.wait("900 handled") { $0.distinct.count == 900 }
         try await runningA.shutDown()
         #expect(ledger.value.distinct.count == 900)
-        if poolA.lostEvents + poolB.lostEvents == 0 {
-            #expect(ledger.value.total == 900, "a record was handled twice although no partition was lost")
+        // Records are handled twice only where a handover lost offsets: a partition lost, or a
+        // revocation whose commit the broker refused (the mock broker sometimes answers a
+        // revocation's commit with REBALANCE_IN_PROGRESS); then the next owner starts from the
+        // last commit, at most the records sent before the handover (300 + 300) again.
+        let handoversLosingOffsets =
+            poolA.lostEvents + poolB.lostEvents + poolA.refusedRevocationCommits + poolB.refusedRevocationCommits
+        if handoversLosingOffsets == 0 {
+            #expect(ledger.value.total == 900, "a record was handled twice although every handover committed")
+        } else {
+            #expect(ledger.value.total <= 900 + 600)
         }
     }
 
