@@ -44,6 +44,11 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     var bootstrap: String?
     @Option(help: "Ledger URL (default: a SQLite file in a temporary folder).")
     var ledger: String?
+    @Option(
+        help:
+            "Prefix of the message ids. A second run on the same --ledger with another prefix sends new messages to groups the ledger knows (a worker after a restart or a rebalance)."
+    )
+    var messagePrefix = "tp"
     @Option(help: "Rule pack.")
     var rules = "rules/default.yaml"
     @Option(help: "linger.ms of the platform's producer (latency counts from the produce call).")
@@ -106,7 +111,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             logger: logger)
 
         let produced = try await traffic.produceAll(
-            count: messages, prefix: "tp", topic: config.topics.messages, producer: producer)
+            count: messages, prefix: messagePrefix, topic: config.topics.messages, producer: producer)
         print(
             "messages=\(messages) violating=\(produced.violating) private_share=\(privateShare) groups=\(groups) partitions=\(partitions) produce_seconds=\(fmt(produced.seconds)) allocator=\(MemoryAllocator.name)"
         )

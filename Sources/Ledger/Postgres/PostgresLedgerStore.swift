@@ -255,6 +255,21 @@ public final class PostgresLedgerStore: LedgerStore {
         try await body(GroupSnapshot.self, "SELECT body FROM group_snapshots WHERE group_id = \(groupID)")
     }
 
+    /// One round trip: both bodies as columns of one row (NULL where there is none).
+    public func groupState(_ groupID: String) async throws -> StoredGroupState {
+        let rows = try await client.query(
+            """
+            SELECT (SELECT body FROM group_snapshots WHERE group_id = \(groupID)),
+                   (SELECT body FROM group_activity WHERE group_id = \(groupID))
+            """, logger: logger)
+        for try await (snapshot, activity) in rows.decode((ByteBuffer?, ByteBuffer?).self) {
+            return StoredGroupState(
+                snapshot: try snapshot.map { try Self.decoder.decode(GroupSnapshot.self, from: Self.data($0)) },
+                activity: try activity.map { try Self.decoder.decode(GroupActivity.self, from: Self.data($0)) })
+        }
+        return StoredGroupState(snapshot: nil, activity: nil)
+    }
+
     public func saveGroupSnapshot(_ groupID: String, _ snapshot: GroupSnapshot) async throws {
         let body = Self.bytes(try Self.encoder.encode(snapshot))
         try await client.query(

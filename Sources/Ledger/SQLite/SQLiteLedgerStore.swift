@@ -287,6 +287,14 @@ public final class SQLiteLedgerStore: LedgerStore {
         try await readBody(GroupSnapshot.self, table: "group_snapshots", key: "group_id", groupID)
     }
 
+    public func groupState(_ groupID: String) async throws -> StoredGroupState {
+        try readNow { db in
+            StoredGroupState(
+                snapshot: try Self.body(GroupSnapshot.self, table: "group_snapshots", key: "group_id", groupID, in: db),
+                activity: try Self.body(GroupActivity.self, table: "group_activity", key: "group_id", groupID, in: db))
+        }
+    }
+
     public func saveGroupSnapshot(_ groupID: String, _ snapshot: GroupSnapshot) async throws {
         try await writeBody(snapshot, table: "group_snapshots", key: "group_id", groupID)
     }

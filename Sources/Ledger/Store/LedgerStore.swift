@@ -113,6 +113,9 @@ public protocol LedgerStore: Sendable {
     func deliveredEvents(limit: Int) async throws -> [DeliveredEvent]
     func groupActivity(_ groupID: String) async throws -> GroupActivity?
     func groupSnapshot(_ groupID: String) async throws -> GroupSnapshot?
+    /// A group's stored snapshot and statistics in one read: what a worker needs on the first
+    /// message of a group it has not cached (after a start, a rebalance or an eviction).
+    func groupState(_ groupID: String) async throws -> StoredGroupState
     func saveGroupSnapshot(_ groupID: String, _ snapshot: GroupSnapshot) async throws
     func credit(_ userID: String) async throws -> CreditRating?
     func saveCredit(_ userID: String, _ rating: CreditRating) async throws
@@ -124,7 +127,23 @@ public protocol LedgerStore: Sendable {
     func purge(before cutoff: Date) async throws -> Int
 }
 
+/// What the ledger holds of one group: nil where it holds nothing yet.
+public struct StoredGroupState: Equatable, Sendable {
+    public var snapshot: GroupSnapshot?
+    public var activity: GroupActivity?
+
+    public init(snapshot: GroupSnapshot?, activity: GroupActivity?) {
+        self.snapshot = snapshot
+        self.activity = activity
+    }
+}
+
 extension LedgerStore {
+    /// Two reads: for stores without a combined one.
+    public func groupState(_ groupID: String) async throws -> StoredGroupState {
+        StoredGroupState(snapshot: try await groupSnapshot(groupID), activity: try await groupActivity(groupID))
+    }
+
     /// One transaction per change: for stores without a batched path.
     public func write(_ changes: [LedgerChange]) async throws -> [LedgerWriteResult] {
         var results: [LedgerWriteResult] = []

@@ -13,8 +13,7 @@ extension ModerationCore {
         let time = now()
         let snapshot = GroupSnapshot(
             ownerID: message.group.ownerID, adminIDs: message.group.adminIDs, memberCount: message.group.memberCount)
-        try await rememberSnapshot(message.groupID, snapshot)
-        var activity = try await loadActivity(message.groupID)
+        var activity = try await loadGroup(message.groupID, snapshot: snapshot)
         let wasIllegal = activity.isPrimarilyIllegal(now: time, window: alertPolicy.window)
         activity.recordMessage(flagged: verdict.isFlagged, at: time, window: alertPolicy.window)
         let alerts = activity.evaluate(memberCount: message.group.memberCount, now: time, policy: alertPolicy)

@@ -21,7 +21,7 @@ public final class ModerationCore: Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
     /// Group statistics of groups this worker has seen; the ledger has the durable copy. A value
-    /// is nil while a message of its group holds it (see `loadActivity`).
+    /// is nil while a message of its group holds it (see `loadGroup`).
     let activity = Mutex<[String: CachedActivity]>([:])
     let snapshots = Mutex<[String: GroupSnapshot]>([:])
 
@@ -72,23 +72,48 @@ public final class ModerationCore: Sendable {
 
     // MARK: Group statistics
 
-    /// A group's statistics, from the cache or else the ledger. The cached value is taken out,
-    /// not copied: the caller's copy is then the only reference to its arrays and counting a
-    /// message changes them in place instead of copying them. The caller gives it back with
-    /// `keepActivity`; if it fails first, the group's next message reads the ledger's copy (as
-    /// after an eviction).
-    func loadActivity(_ groupID: String) async throws -> GroupActivity {
+    /// Makes `snapshot` the group's stored snapshot and returns the group's statistics, reading
+    /// the ledger only for what is not cached: a group in neither cache (the first message after
+    /// a start, a rebalance or an eviction) costs one read of both. The snapshot is written only
+    /// when it differs from the one known (cached, or else stored), and cached only once written:
+    /// a failed write is tried again by the message's next attempt.
+    ///
+    /// The cached statistics are taken out, not copied: the caller's copy is then the only
+    /// reference to its arrays and counting a message changes them in place. The caller gives
+    /// them back with `keepActivity`; if it fails first, the group's next message reads the
+    /// ledger's copy (as after an eviction).
+    func loadGroup(_ groupID: String, snapshot: GroupSnapshot) async throws -> GroupActivity {
+        let cachedSnapshot = snapshots.withLock { $0[groupID] }
+        let activityCached = activity.withLock { $0[groupID]?.value != nil }
+        let stored: StoredGroupState? =
+            switch (cachedSnapshot == nil, activityCached) {
+            case (false, true): nil
+            case (false, false): StoredGroupState(snapshot: nil, activity: try await store.groupActivity(groupID))
+            case (true, true): StoredGroupState(snapshot: try await store.groupSnapshot(groupID), activity: nil)
+            case (true, false): try await store.groupState(groupID)
+            }
+        if (cachedSnapshot ?? stored?.snapshot) != snapshot {
+            try await store.saveGroupSnapshot(groupID, snapshot)
+        }
+        snapshots.withLock { cache in
+            if cache[groupID] == nil, cache.count >= Self.cachedGroupsLimit {
+                Self.evictTenth(of: &cache, preferring: { _ in true })
+            }
+            cache[groupID] = snapshot
+        }
         let cached = activity.withLock { cache -> GroupActivity? in
             guard let index = cache.index(forKey: groupID) else { return nil }
             return cache.values[index].take()
         }
         if let cached { return cached }
-        let stored = try await store.groupActivity(groupID) ?? GroupActivity(groupID: groupID)
+        // Not cached, or evicted since the check above by another group's message.
+        let loaded: GroupActivity? =
+            if let stored, !activityCached { stored.activity } else { try await store.groupActivity(groupID) }
         activity.withLock { cache in
             if cache.count >= Self.cachedGroupsLimit { Self.evictTenth(of: &cache, preferring: { $0.unsaved == 0 }) }
             cache[groupID] = CachedActivity(value: nil, unsaved: cache[groupID]?.unsaved ?? 0)
         }
-        return stored
+        return loaded ?? GroupActivity(groupID: groupID)
     }
 
     /// Keeps `value` as the group's statistics; returns whether it is due to be written back.
@@ -98,17 +123,6 @@ public final class ModerationCore: Sendable {
             cache[value.groupID] = CachedActivity(value: value, unsaved: unsaved)
             return unsaved >= Self.activityFlushEvery
         }
-    }
-
-    /// Stores the latest snapshot of a group when it changed; action authorisation reads it.
-    func rememberSnapshot(_ groupID: String, _ snapshot: GroupSnapshot) async throws {
-        let changed = snapshots.withLock { cache in
-            if cache[groupID] == snapshot { return false }
-            if cache.count >= Self.cachedGroupsLimit { Self.evictTenth(of: &cache, preferring: { _ in true }) }
-            cache[groupID] = snapshot
-            return true
-        }
-        if changed { try await store.saveGroupSnapshot(groupID, snapshot) }
     }
 
     /// Removes a tenth of `cache`, preferring entries for which `cheap` holds.
@@ -142,7 +156,7 @@ public final class ModerationCore: Sendable {
 /// written back. Changed through its mutating methods, in place in the cache: reading a
 /// dictionary value out copies it, retaining every array it holds.
 struct CachedActivity: Sendable {
-    /// Nil while a message of the group holds the value (see `ModerationCore.loadActivity`).
+    /// Nil while a message of the group holds the value (see `ModerationCore.loadGroup`).
     var value: GroupActivity?
     var unsaved: Int
 

@@ -59,8 +59,13 @@ import Testing
         }
     }
 
-    static func pipeline() async throws -> Pipeline {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fast-path-\(UUID().uuidString)")
+    /// A worker on a new ledger, or (`folder` given) a worker starting on the ledger of an earlier
+    /// one; `wrap` may put a store in front of the ledger.
+    static func pipeline(
+        folder existing: URL? = nil, wrap: (any LedgerStore) -> any LedgerStore = { $0 }
+    ) async throws -> Pipeline {
+        let folder =
+            existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("fast-path-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let bankFile = folder.appendingPathComponent("bank.txt")
         try "md5 \(bankedMD5) obscene test-set\n".write(to: bankFile, atomically: true, encoding: .utf8)
@@ -71,7 +76,7 @@ import Testing
         ]).load()
         let logger = Logger(label: "fast-path-test")
         let (classifier, _) = try WardenApplication.makeClassifier(config.classification, logger: logger)
-        let store = try makeLedgerStore(url: config.ledger.url, logger: logger)
+        let store = wrap(try makeLedgerStore(url: config.ledger.url, logger: logger))
         try await store.migrate()
         let publisher = ContentSignalsPipelineTests.CapturingPublisher()
         let clock = TestClock()
