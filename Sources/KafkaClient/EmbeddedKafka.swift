@@ -43,6 +43,13 @@ public final class EmbeddedKafka: @unchecked Sendable {
         try KafkaError.check(rd_kafka_mock_broker_set_down(cluster, brokerID), "broker \(brokerID) down")
     }
 
+    /// Makes broker `brokerID` the coordinator of consumer group `groupID` (by default the
+    /// cluster picks one from a hash of the name).
+    public func setGroupCoordinator(_ groupID: String, brokerID: Int32) throws {
+        try KafkaError.check(
+            rd_kafka_mock_coordinator_set(cluster, "group", groupID, brokerID), "coordinator of group \(groupID)")
+    }
+
     /// Lets broker `brokerID` accept connections again. -1: all brokers.
     public func setBrokerUp(_ brokerID: Int32) throws {
         try KafkaError.check(rd_kafka_mock_broker_set_up(cluster, brokerID), "broker \(brokerID) up")

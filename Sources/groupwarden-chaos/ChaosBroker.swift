@@ -18,15 +18,23 @@ protocol ChaosBroker: Sendable {
 
 /// The in-process mock cluster (three brokers): brokers taken down and brought back, request
 /// errors injected. Workers in other processes reach it through its ports.
+///
+/// The consumer groups' coordinator is broker 1 and only brokers 2 and 3 (partition leaders) are
+/// taken down: the 2.0.2 mock aborts its whole process (`rd_kafka_mock_cgrp_member_sync_set`:
+/// assertion `!member->resp`) when a member syncs again after the coordinator went down while
+/// it waited for its SyncGroup answer, seen once in a short chaos run. The Tansu runs still take
+/// the coordinator away (their only broker is killed).
 final class MockChaosBroker: ChaosBroker {
     let kafka: EmbeddedKafka
     let bootstrapServers: String
     let clientProperties: [String: String] = [:]
     let faults: [Fault] = [.brokerDown, .requestErrors]
+    static let coordinator: Int32 = 1
 
-    init(logger: Logger) throws {
+    init(consumerGroups: [String], logger: Logger) throws {
         kafka = try EmbeddedKafka(brokers: 3, logger: logger)
         bootstrapServers = kafka.bootstrapServers
+        for group in consumerGroups { try kafka.setGroupCoordinator(group, brokerID: Self.coordinator) }
     }
 
     func createTopic(_ name: String, partitions: Int) async throws {
@@ -36,7 +44,7 @@ final class MockChaosBroker: ChaosBroker {
     func inflict(_ fault: Fault, random: inout SplitMix64) async throws -> String {
         switch fault {
         case .brokerDown:
-            let broker = Int32(1 + random.next() % 3)
+            let broker = Int32(2 + random.next() % 2)
             try kafka.setBrokerDown(broker)
             try await Task.sleep(for: .seconds(3))
             try kafka.setBrokerUp(broker)

@@ -7,6 +7,9 @@ import Warden
 
 /// One chaos run: set up, traffic under faults, settle, audit, clean up.
 struct ChaosRun {
+    /// The workers' consumer group.
+    static let workerGroup = "groupwarden-chaos"
+
     struct Options {
         var broker: String
         var workers: Int
@@ -93,7 +96,7 @@ struct ChaosRun {
             }
             let collector = AuditCollector(
                 bootstrap: broker.bootstrapServers, properties: broker.clientProperties, topics: topics,
-                workerGroup: "groupwarden-chaos", partitions: options.partitions, logger: logger)
+                workerGroup: Self.workerGroup, partitions: options.partitions, logger: logger)
             var audit = try await collector.audit(
                 sent: driver.sent.withLock { $0 }, groups: traffic.groups.map(\.id), store: store)
             audit.forgedActions = driver.forged.withLock { $0 }
@@ -137,7 +140,8 @@ struct ChaosRun {
 
     private func makeBroker(folder: String) async throws -> any ChaosBroker {
         switch options.broker {
-        case "mock": return try MockChaosBroker(logger: logger)
+        case "mock":
+            return try MockChaosBroker(consumerGroups: [Self.workerGroup, TrafficDriver.consumerGroup], logger: logger)
         case "tansu", "tansu-s3":
             guard let tansu = options.tansu else { throw HarnessError("--tansu is required for \(options.broker)") }
             if options.broker == "tansu-s3" && options.motoServer == nil {
@@ -154,7 +158,7 @@ struct ChaosRun {
         properties.merge(broker.clientProperties) { $1 }
         return [
             "GROUPWARDEN_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-            "GROUPWARDEN_KAFKA_GROUP_ID": "groupwarden-chaos",
+            "GROUPWARDEN_KAFKA_GROUP_ID": Self.workerGroup,
             "GROUPWARDEN_KAFKA_PROPERTIES": properties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                 .joined(separator: ","),
             "GROUPWARDEN_TOPICS_MESSAGES": topics.messages, "GROUPWARDEN_TOPICS_ACTIONS": topics.actions,

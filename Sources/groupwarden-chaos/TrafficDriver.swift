@@ -8,6 +8,8 @@ import Warden
 /// broker acknowledges it, so a retried record may be held twice: the pipeline must not care),
 /// and answers each owner notice of a diligent group with a signed action.
 final class TrafficDriver: Sendable {
+    /// The platform's consumer group (it reads the flags to act on them).
+    static let consumerGroup = "chaos-platform"
     /// Replaced when it fails fatally (Tansu can lose records an idempotent producer wrote).
     private let producerBox: LockedBox<KafkaProducer>
     private let producerConfiguration: KafkaConfiguration
@@ -90,7 +92,7 @@ final class TrafficDriver: Sendable {
         async throws
     {
         var consumerProperties = properties
-        consumerProperties["group.id"] = "chaos-platform"
+        consumerProperties["group.id"] = Self.consumerGroup
         let consumer = try KafkaConsumer(
             configuration: KafkaConfiguration(bootstrapServers: bootstrap, consumerProperties).forConsumer,
             logger: logger)
