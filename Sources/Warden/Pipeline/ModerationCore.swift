@@ -72,9 +72,10 @@ public final class ModerationCore: Sendable {
 
     // MARK: Group statistics
 
-    /// Makes `snapshot` the group's stored snapshot and returns the group's statistics, reading
-    /// the ledger only for what is not cached: a group in neither cache (the first message after
-    /// a start, a rebalance or an eviction) costs one read of both. The snapshot is written only
+    /// Makes `snapshot` the group's stored snapshot (action authorisation reads the stored one,
+    /// possibly in another worker) and returns the group's statistics, reading the ledger only
+    /// for what is not cached: a group in neither cache (the first message after a start, a
+    /// rebalance or an eviction) costs one read of both. The snapshot is written only
     /// when it differs from the one known (cached, or else stored), and cached only once written:
     /// a failed write is tried again by the message's next attempt.
     ///
