@@ -1,11 +1,12 @@
 import Foundation
+import Warden
 
 /// Prints this process's resident set size at a fixed interval, for the load test's "no growth
 /// after warm-up" check.
 enum MemorySampler {
     /// Resident set size in MiB, from /proc/self/status (nil where that file does not exist).
     static func residentMiB() -> Double? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        guard let status = ProcFile.read("/proc/self/status"),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
             let kilobytes = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
         else { return nil }

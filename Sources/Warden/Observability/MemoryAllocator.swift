@@ -13,7 +13,7 @@ public enum MemoryAllocator {
         #if canImport(Glibc)
             // RTLD_DEFAULT: the symbol as the process resolves it, interposition included.
             guard let malloc = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc"),
-                let maps = readWhole("/proc/self/maps"),
+                let maps = ProcFile.read("/proc/self/maps"),
                 let file = mappedFile(containing: UInt(bitPattern: malloc), maps: maps)
             else { return "unknown" }
             return libraryName(file)
@@ -21,25 +21,6 @@ public enum MemoryAllocator {
             return "system"
         #endif
     }
-
-    #if canImport(Glibc)
-        /// Reads a file to its end. Foundation's file reading trusts the size `stat` reports, which is
-        /// 0 for /proc files: it returns the first page only.
-        static func readWhole(_ path: String) -> String? {
-            let descriptor = open(path, O_RDONLY)
-            guard descriptor >= 0 else { return nil }
-            defer { close(descriptor) }
-            var bytes: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-                if count < 0 && errno == EINTR { continue }
-                guard count >= 0 else { return nil }
-                if count == 0 { return String(decoding: bytes, as: UTF8.self) }
-                bytes.append(contentsOf: buffer[..<count])
-            }
-        }
-    #endif
 
     /// The file mapped at `address` in a /proc/<pid>/maps listing.
     static func mappedFile(containing address: UInt, maps: String) -> String? {
